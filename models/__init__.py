@@ -1,0 +1,46 @@
+"""inzage's domain: Peewee models, rules, queries and every access decision.
+
+Nothing in this package imports Textual.
+"""
+from models.accounts import Account, Role
+from models.audit import Action, AuditEvent
+from models.db import db, open_database
+from models.grants import AccessGrant
+from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
+from models.professionals import Activity, NormRule, Professional, Register, Registration, RegistrationPeriod
+
+# In dependency order, as the initial migration creates them.
+ALL_MODELS = [
+    Professional,
+    Register,
+    NormRule,
+    Registration,
+    RegistrationPeriod,
+    Activity,
+    Account,
+    Organisation,
+    Branch,
+    AccessGrant,
+    AuditEvent,
+]
+
+__all__ = [
+    "ALL_MODELS",
+    "AccessGrant",
+    "Account",
+    "Action",
+    "Activity",
+    "AuditEvent",
+    "Branch",
+    "ManagerRole",
+    "NormRule",
+    "Organisation",
+    "OrganisationStatus",
+    "Professional",
+    "Register",
+    "Registration",
+    "RegistrationPeriod",
+    "Role",
+    "db",
+    "open_database",
+]

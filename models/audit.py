@@ -1,0 +1,52 @@
+"""The audit trail: who did what to whom, and when."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from typing import Any
+
+from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+
+from models.accounts import Account
+from models.db import BaseModel
+from models.organisations import Branch, Organisation
+from models.professionals import Professional
+
+
+class Action(StrEnum):
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    GRANT_MADE = "grant_made"
+    GRANT_CHANGED = "grant_changed"
+    GRANT_REVOKED = "grant_revoked"
+    PROFESSIONAL_REMOVED = "professional_removed"
+    DOSSIER_VIEWED = "dossier_viewed"
+    APPLICATION_APPROVED = "application_approved"
+    APPLICATION_REJECTED = "application_rejected"
+    ROLE_CHANGED = "role_changed"
+
+
+class AuditEvent(BaseModel):
+    at = DateTimeField(index=True)
+    actor = ForeignKeyField(Account, null=True, backref="audit_events")  # None: unknown user
+    action = CharField(max_length=40)
+    professional = ForeignKeyField(Professional, null=True, on_delete="SET NULL")
+    account = ForeignKeyField(Account, null=True, backref="audit_subject_events")
+    organisation = ForeignKeyField(Organisation, null=True)
+    branch = ForeignKeyField(Branch, null=True)
+    detail = TextField(default="")  # JSON; never a password or a code
+
+    class Meta:
+        indexes = (
+            (("professional", "action", "at"), False),
+            (("actor", "at"), False),
+        )
+
+    @classmethod
+    def record(cls, at: dt.datetime, action: Action, actor: Account | None = None, **about: Any) -> AuditEvent:
+        """Record an event; `about` holds the subjects (professional=, branch=, ...) and detail=dict."""
+        detail = about.pop("detail", None)
+        return cls.create(
+            at=at, action=action, actor=actor, detail=json.dumps(detail, ensure_ascii=False) if detail else "", **about
+        )

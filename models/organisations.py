@@ -1,0 +1,67 @@
+"""Employers: organisations and their branches, each with one manager account."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from peewee import SQL, BooleanField, CharField, Check, DateTimeField, ForeignKeyField, TextField
+
+from models.accounts import Account
+from models.db import BaseModel
+
+
+class OrganisationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ManagerRole(StrEnum):
+    CONTACT_PERSON = "contact_person"  # contactpersoon werkgever
+    BRANCH_MANAGER = "branch_manager"  # vestigingsmanager
+
+
+class Organisation(BaseModel):
+    """An employer (werkgever). Only approved organisations can be chosen by professionals."""
+
+    name = CharField(max_length=300)
+    name_key = CharField(max_length=300, index=True)  # folded name: search and duplicates
+    visit_address = CharField(max_length=300)
+    visit_postcode = CharField(max_length=20)
+    visit_city = CharField(max_length=200)
+    postal_address = CharField(max_length=300, null=True)
+    postal_postcode = CharField(max_length=20, null=True)
+    postal_city = CharField(max_length=200, null=True)
+    country = CharField(max_length=100, default="Nederland")
+    status = CharField(
+        max_length=10,
+        default=OrganisationStatus.PENDING,
+        index=True,
+        constraints=[Check("status IN ('pending', 'approved', 'rejected')")],
+    )
+    rejection_reason = TextField(null=True)
+    decided_by = ForeignKeyField(Account, null=True, backref="decisions")
+    decided_at = DateTimeField(null=True)
+    created_at = DateTimeField()
+
+    class Meta:
+        constraints = [
+            SQL("CHECK (status <> 'rejected' OR rejection_reason IS NOT NULL)"),
+            SQL("CHECK ((status = 'pending') = (decided_at IS NULL))"),
+        ]
+
+
+class Branch(BaseModel):
+    """A branch or department (vestiging of afdeling) with its one manager.
+
+    The manager's role toward professionals is `role`; independently the manager
+    may be beheerder (`is_admin`), who may change all settings of the organisation.
+    """
+
+    organisation = ForeignKeyField(Organisation, backref="branches")
+    name = CharField(max_length=300)
+    manager = ForeignKeyField(Account, unique=True, backref="managed_branches")
+    role = CharField(max_length=20, constraints=[Check("role IN ('contact_person', 'branch_manager')")])
+    is_admin = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("organisation", "name"), True),)
