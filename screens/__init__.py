@@ -1,0 +1,1 @@
+"""inzage's screens, one module each."""

@@ -1,0 +1,1 @@
+"""inzage's terminal interface: the app shell, the command line, configuration and widgets."""

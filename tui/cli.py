@@ -1,0 +1,177 @@
+"""The `inzage` command: start the app, apply migrations, or build a demo data set."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from peewee import Database, OperationalError
+
+from models.clock import Clock
+from models.db import is_sqlite, open_database
+from models.schema import SchemaState, inspect_schema, migrate
+from tui import config
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=f"database URL, e.g. postgresql://user@host/inzage (default: ${config.DATABASE_URL_ENV}, "
+        "or SQLite in the data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="inzage",
+        parents=[db_option],
+        description="Employers follow the continuing-education progress of professionals who granted them access.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", parents=[db_option], help="start the app (the default)")
+    commands.add_parser("migrate", parents=[db_option], help="apply pending database migrations")
+    demo = commands.add_parser(
+        "demo",
+        parents=[db_option],
+        help="create a fresh demo data set, print its logins and start the app",
+        description="Without --db the demo gets its own database file, separate from your real one.",
+    )
+    demo.add_argument("--size", type=int, default=300, help="number of professionals (default 300, at most 100000)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    demo.add_argument("--no-run", action="store_true", help="only write the data set, do not start the app")
+    demo.add_argument("--replace", action="store_true", help="with --db: empty a database that already holds data")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "migrate":
+            return command_migrate(args)
+        if args.command == "demo":
+            return command_demo(args)
+        return command_run(args)
+    except CommandError as error:
+        print(f"inzage: {error}", file=sys.stderr)
+        return 2
+
+
+def connect(url: str) -> Database:
+    try:
+        database = open_database(url)
+        database.connect(reuse_if_open=True)
+    except (OperationalError, RuntimeError, ValueError) as error:
+        raise CommandError(f"kan de database niet openen ({redact(url)}): {error}") from error
+    return database
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    head, sep, tail = url.partition("://")
+    if "@" in tail and ":" in tail.split("@", 1)[0]:
+        user = tail.split("@", 1)[0].split(":", 1)[0]
+        return f"{head}{sep}{user}:***@{tail.split('@', 1)[1]}"
+    return url
+
+
+def ready_database(url: str) -> Database:
+    """Open the database for the app: create a new one, refuse one whose schema differs."""
+    database = connect(url)
+    report = inspect_schema(database)
+    if report.state == SchemaState.EMPTY:
+        migrate(database)
+    elif report.state == SchemaState.OUTDATED:
+        raise CommandError(
+            "de database heeft een verouderd schema (nog niet toegepast: "
+            f"{', '.join(report.pending)}). Maak een back-up en voer `inzage migrate` uit."
+        )
+    elif report.state == SchemaState.NEWER:
+        raise CommandError(
+            "de database is bijgewerkt door een nieuwere versie van inzage "
+            f"({', '.join(report.unknown)}). Werk inzage bij voordat u deze database gebruikt."
+        )
+    return database
+
+
+def command_migrate(args: argparse.Namespace) -> int:
+    url = config.database_url(getattr(args, "db", None))
+    database = connect(url)
+    report = inspect_schema(database)
+    if report.state == SchemaState.NEWER:
+        raise CommandError(f"de database kent migraties die deze versie niet heeft: {', '.join(report.unknown)}.")
+    applied = migrate(database)
+    if applied:
+        print(f"Toegepast op {redact(url)}: {', '.join(applied)}")
+    else:
+        print(f"De database {redact(url)} is al bijgewerkt.")
+    return 0
+
+
+def command_run(args: argparse.Namespace, clock: Clock | None = None) -> int:
+    ready_database(config.database_url(getattr(args, "db", None)))
+    from tui.app import make_app  # Textual loads only when the app starts
+
+    make_app(clock).run()
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from models.demo import MAX_SIZE, generate
+
+    if not 1 <= args.size <= MAX_SIZE:
+        raise CommandError(f"--size moet tussen 1 en {MAX_SIZE} liggen.")
+    url = getattr(args, "db", None)
+    if url is None:
+        path = config.demo_database_path()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = config.sqlite_url(path)
+    database = connect(url)
+    report = inspect_schema(database)
+    if report.state != SchemaState.EMPTY:
+        if not args.replace:
+            raise CommandError(
+                f"de database {redact(url)} bevat al gegevens. Kies een lege database, "
+                "of voeg --replace toe om haar leeg te maken (alle gegevens gaan verloren)."
+            )
+        drop_everything(database)
+    migrate(database)
+    clock = Clock()
+    print(f"Demogegevens maken in {redact(url)} ({args.size} professionals)…", flush=True)
+    summary = generate(database, size=args.size, seed=args.seed, today=clock.today())
+    print(f"Klaar: {sum(summary.rows.values())} rijen.")
+    print(f"\nInloggen kan met wachtwoord {summary.password!r} en een van deze gebruikersnamen:")
+    for login in summary.logins:
+        print(f"  {login.username:<12} {login.who}")
+    if args.no_run:
+        return 0
+    from tui.app import make_app
+
+    make_app(clock).run()
+    return 0
+
+
+def drop_everything(database: Database) -> None:
+    """Drop every table in the database (for `demo --replace`)."""
+    tables = database.get_tables()
+    if not is_sqlite(database):
+        with database.atomic():
+            for table in tables:
+                database.execute_sql(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+        return
+    database.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set it first
+    try:
+        with database.atomic():
+            for table in tables:
+                database.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = ON")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
