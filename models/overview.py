@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from peewee import Case
+from peewee import Case, fn
 
 from models.access import require_employer, visible_professionals
 from models.accounts import Account
@@ -41,7 +41,7 @@ def overview_rows(
     """
     require_employer(account)
     latest = RegistrationPeriod.alias("latest")
-    latest_seq = latest.select(latest.seq.max()).where(latest.registration == Registration.id)
+    latest_seq = latest.select(fn.MAX(latest.seq)).where(latest.registration == Registration.id)
     P = RegistrationPeriod
     query = (
         P.select(

@@ -110,7 +110,7 @@ class RegistrationPeriod(BaseModel):
     points_reflection = IntegerField(default=0)
     points_other = IntegerField(default=0)
     achieved = IntegerField(default=0)
-    status = CharField(max_length=10, default=Status.GREEN, constraints=[_in("status", Status)])
+    status = CharField(max_length=10, constraints=[_in("status", Status)])
 
     class Meta:
         indexes = ((("registration", "seq"), True),)

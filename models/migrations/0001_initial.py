@@ -72,7 +72,7 @@ def up(migrator, db):
         points_reflection = IntegerField(default=0)
         points_other = IntegerField(default=0)
         achieved = IntegerField(default=0)
-        status = CharField(max_length=10, default="green", constraints=[Check("status IN ('green', 'red')")])
+        status = CharField(max_length=10, constraints=[Check("status IN ('green', 'red')")])
 
         class Meta:
             indexes = ((("registration", "seq"), True),)

@@ -1,0 +1,96 @@
+"""Shared fixtures: a migrated database per test on SQLite and on PostgreSQL, a fixed clock."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+import pytest
+from argon2 import profiles
+from peewee import Database
+
+from models import ALL_MODELS
+from models.clock import FixedClock
+from models.db import open_database
+from models.passwords import use_parameters
+from models.schema import migrate
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+PG_ADMIN_URL = os.environ.get("INZAGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Under CI a missing PostgreSQL is a failure, not a skip.
+PG_REQUIRED = bool(os.environ.get("CI"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_hashing():
+    """argon2's cheapest parameters in tests; one test checks the production ones."""
+    use_parameters(profiles.CHEAPEST)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Keep every test away from the user's real data and config folders."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("INZAGE_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(dt.datetime(2026, 11, 28, 9, 0))
+
+
+@pytest.fixture
+def today(clock) -> dt.date:
+    return clock.today()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A throw-away PostgreSQL database for this test session, migrated once."""
+    try:
+        admin = open_database(PG_ADMIN_URL)
+        admin.connect()
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+        if PG_REQUIRED:
+            pytest.fail(f"PostgreSQL is required under CI but not reachable at {PG_ADMIN_URL}: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}")
+    name = f"inzage_test_{uuid.uuid4().hex[:10]}"
+    admin.execute_sql(f'CREATE DATABASE "{name}"')
+    admin.close()
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    database = open_database(url)
+    migrate(database)
+    database.close()
+    yield url
+    admin = open_database(PG_ADMIN_URL)
+    admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _truncate_all(database: Database) -> None:
+    tables = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
+    database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> Database:
+    database = open_database(f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
+    migrate(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> Database:
+    """A migrated, empty database: a new SQLite file, or the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_db")
+        return
+    database = open_database(request.getfixturevalue("pg_url"))
+    _truncate_all(database)
+    yield database
+    database.close()
+

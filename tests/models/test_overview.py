@@ -1,0 +1,198 @@
+"""The employer's overview query, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from models import Role
+from models.access import AccessDenied
+from models.overview import overview_rows
+from tests import story
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def utrecht(database):
+    """Stichting Welzijn Utrecht: Kroon manages Overvecht, Verburg manages Centrum."""
+    org = story.organisation("Stichting Welzijn Utrecht")
+    return {
+        "org": org,
+        "overvecht": story.branch(org, "Overvecht", "kroon"),
+        "centrum": story.branch(org, "Centrum", "verburg", role="contact_person", admin=True),
+        "sw": story.register("Register Sociaal Werkers", "SW"),
+        "co": story.register("Register Cliëntondersteuners", "CO"),
+    }
+
+
+def names(rows):
+    return sorted({row.name for row in rows})
+
+
+def test_kroon_sees_only_professionals_who_granted_overvecht(utrecht):
+    test = story.professional("T.", "Test")
+    story.registration(test, utrecht["sw"])
+    other = story.professional("A.", "Ander")
+    story.registration(other, utrecht["sw"])
+    story.grant(test, utrecht["overvecht"])
+    story.grant(other, utrecht["centrum"])
+
+    kroon = utrecht["overvecht"].manager
+    assert names(overview_rows(kroon, TODAY)) == ["T. Test"]
+    assert names(overview_rows(utrecht["centrum"].manager, TODAY)) == ["A. Ander"]
+
+
+def test_a_grant_ending_on_31_12_is_seen_that_day_and_not_the_next(utrecht):
+    test = story.professional("T.", "Test")
+    story.registration(test, utrecht["sw"])
+    story.grant(test, utrecht["overvecht"], end_date=dt.date(2026, 12, 31))
+    kroon = utrecht["overvecht"].manager
+    assert names(overview_rows(kroon, dt.date(2026, 12, 31))) == ["T. Test"]
+    assert overview_rows(kroon, dt.date(2027, 1, 1)) == []
+
+
+def test_a_revoked_grant_is_not_seen(utrecht):
+    test = story.professional("T.", "Test")
+    story.registration(test, utrecht["sw"])
+    kroon = utrecht["overvecht"].manager
+    story.grant(test, utrecht["overvecht"], revoked_by=kroon)
+    assert overview_rows(kroon, TODAY) == []
+
+
+def test_two_grants_to_the_same_account_do_not_double_the_rows(utrecht):
+    test = story.professional("T.", "Test")
+    story.registration(test, utrecht["sw"])
+    story.grant(test, utrecht["overvecht"])
+    story.grant(test, utrecht["overvecht"], revoked_by=utrecht["overvecht"].manager)  # an old, revoked one
+    assert len(overview_rows(utrecht["overvecht"].manager, TODAY)) == 1
+
+
+def test_per_registration_the_latest_period_and_the_one_before(utrecht):
+    test = story.professional("T.", "Test")
+    periods = [
+        (dt.date(2011, 1, 1), dt.date(2015, 12, 31)),
+        (dt.date(2016, 1, 1), dt.date(2020, 12, 31)),
+        (dt.date(2021, 1, 1), dt.date(2025, 12, 31)),
+        (dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
+    ]
+    story.registration(test, utrecht["sw"], periods=periods)
+    story.registration(test, utrecht["co"], periods=periods[3:])  # only one period
+    story.grant(test, utrecht["overvecht"])
+    rows = overview_rows(utrecht["overvecht"].manager, TODAY)
+    by_register = {}
+    for row in rows:
+        by_register.setdefault(row.register, []).append((row.end_date, row.is_latest))
+    assert sorted(by_register["Register Sociaal Werkers"]) == [
+        (dt.date(2025, 12, 31), False),
+        (dt.date(2030, 12, 31), True),
+    ]
+    assert by_register["Register Cliëntondersteuners"] == [(dt.date(2030, 12, 31), True)]
+
+
+def test_rows_carry_norm_points_and_status(utrecht):
+    test = story.professional("T.", "Test")
+    registration = story.registration(test, utrecht["sw"], periods=[
+        (dt.date(2016, 1, 1), dt.date(2020, 12, 31)),
+        (dt.date(2021, 1, 1), dt.date(2026, 12, 31)),
+    ])
+    period = story.latest_period(registration)
+    story.activity(period, "training", 70)
+    story.activity(period, "intervision", 45)
+    story.activity(period, "other", 50)  # only 30 count
+    story.grant(test, utrecht["overvecht"])
+    latest = next(row for row in overview_rows(utrecht["overvecht"].manager, TODAY) if row.is_latest)
+    assert (latest.norm, latest.achieved, latest.status) == (150, 145, "red")
+    story.activity(period, "training", 5)
+    latest = next(row for row in overview_rows(utrecht["overvecht"].manager, TODAY) if row.is_latest)
+    assert (latest.achieved, latest.status) == (150, "green")
+
+
+def test_red_periods_ending_soonest_come_first(utrecht):
+    for surname, end, points in [("Groen", dt.date(2027, 1, 1), 150), ("Laat", dt.date(2029, 1, 1), 0),
+                                 ("Vroeg", dt.date(2027, 3, 1), 0)]:
+        person = story.professional("A.", surname)
+        registration = story.registration(person, utrecht["sw"], periods=[(dt.date(2015, 1, 1), dt.date(2019, 12, 31)),
+                                                                          (dt.date(2020, 1, 1), end)])
+        if points:
+            story.activity(story.latest_period(registration), "training", 80)
+            story.activity(story.latest_period(registration), "intervision", 70)
+        story.grant(person, utrecht["overvecht"])
+    latest = [row.name for row in overview_rows(utrecht["overvecht"].manager, TODAY) if row.is_latest]
+    assert latest == ["A. Vroeg", "A. Laat", "A. Groen"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("kroon", ["M. Kroon"]),
+        ("KROON", ["M. Kroon"]),
+        ("cliënt", ["C. Cliënt", "K. Client"]),
+        ("client", ["C. Cliënt", "K. Client"]),
+        ("zoe", ["Z. Zoëtmulder"]),
+        ("van der", ["J. van der Berg"]),
+        ("%", []),  # LIKE's wildcards are taken literally
+        ("_", []),
+        ("", ["C. Cliënt", "J. van der Berg", "K. Client", "M. Kroon", "Z. Zoëtmulder"]),
+    ],
+)
+def test_name_filter_ignores_case_and_accents(utrecht, query, found):
+    for initials, prefix, surname in [("M.", "", "Kroon"), ("C.", "", "Cliënt"), ("K.", "", "Client"),
+                                      ("Z.", "", "Zoëtmulder"), ("J.", "van der", "Berg")]:
+        person = story.professional(initials, surname, prefix)
+        story.registration(person, utrecht["sw"])
+        story.grant(person, utrecht["overvecht"])
+    assert names(overview_rows(utrecht["overvecht"].manager, TODAY, name=query)) == found
+
+
+def test_register_and_number_filters(utrecht):
+    test = story.professional("T.", "Test")
+    story.registration(test, utrecht["sw"], number="461024366")
+    story.registration(test, utrecht["co"], number="461027636")
+    story.grant(test, utrecht["overvecht"])
+    kroon = utrecht["overvecht"].manager
+    assert [row.number for row in overview_rows(kroon, TODAY, register_id=utrecht["co"].id)] == ["461027636"]
+    assert [row.register for row in overview_rows(kroon, TODAY, number="2436")] == ["Register Sociaal Werkers"]
+    assert overview_rows(kroon, TODAY, number="999") == []
+
+
+@pytest.mark.parametrize("kind", ["staff", "professional", "pending", "rejected"])
+def test_only_employers_of_an_approved_organisation_get_an_overview(utrecht, kind):
+    if kind == "staff":
+        acting = story.account("medewerker", Role.STAFF)
+    elif kind == "professional":
+        acting = story.account("461000999", Role.PROFESSIONAL, professional=story.professional("P.", "Rof", with_account=False))
+    else:
+        org = story.organisation(f"Organisatie {kind}", status=kind, staff=story.account(f"staff{kind}", Role.STAFF))
+        acting = story.branch(org, "Hoofdkantoor", f"manager{kind}", role="contact_person", admin=True).manager
+        # Even a grant to a pending or rejected organisation's branch shows nothing.
+        person = story.professional("T.", "Test")
+        story.registration(person, utrecht["sw"])
+        story.grant(person, acting.managed_branches.get())
+    with pytest.raises(AccessDenied):
+        overview_rows(acting, TODAY)
+
+
+def _professionals_with_grants(utrecht, count: int) -> None:
+    for index in range(count):
+        person = story.professional("P.", f"Persoon{index}", with_account=False)
+        registration = story.registration(person, utrecht["sw"], periods=[(dt.date(2016, 1, 1), dt.date(2020, 12, 31)),
+                                                                           (dt.date(2021, 1, 1), dt.date(2025, 12, 31))])
+        if index % 3 == 0:
+            story.registration(person, utrecht["co"])
+        story.grant(person, utrecht["overvecht"])
+        del registration
+
+
+def test_the_number_of_statements_does_not_grow_with_the_rows(utrecht):
+    kroon = utrecht["overvecht"].manager
+    _professionals_with_grants(utrecht, 10)
+    with count_queries() as small:
+        rows_small = overview_rows(kroon, TODAY)
+    _professionals_with_grants(utrecht, 490)
+    with count_queries() as large:
+        rows_large = overview_rows(kroon, TODAY)
+    assert len(rows_small) == 24  # 10 x 2 SW periods + 4 CO registrations
+    assert len(rows_large) == 1000 + 4 + 164  # CO for every third of each batch
+    assert small.count == large.count
