@@ -238,8 +238,8 @@ class _Generator:
         overvecht = self.branch(showcase, "Overvecht", ("D.", "", "Kroon"), ManagerRole.BRANCH_MANAGER, False, "kroon")
         rijn = self.branch(showcase, "Leidsche Rijn", ("S.", "", "Bakker"), ManagerRole.BRANCH_MANAGER, False, "bakker")
         self.summary.logins += [
-            DemoLogin("verburg", "contactpersoon werkgever en beheerder, Stichting Welzijn Utrecht (Centrum)"),
-            DemoLogin("kroon", "vestigingsmanager, Stichting Welzijn Utrecht (Overvecht)"),
+            DemoLogin("verburg", "contactpersoon, beheerder, Centrum"),
+            DemoLogin("kroon", "vestigingsmanager, Overvecht"),
         ]
         pending = self.organisation("Buurtzorg Zwolle e.o.", 12, OrganisationStatus.PENDING)
         self.branch(pending, "Hoofdkantoor", ("A.", "de", "Wit"), ManagerRole.CONTACT_PERSON, True, "dewit")
@@ -249,8 +249,8 @@ class _Generator:
         )
         self.branch(rejected, "Utrecht", ("K.", "van", "Leeuwen"), ManagerRole.CONTACT_PERSON, True, "vanleeuwen")
         self.summary.logins += [
-            DemoLogin("dewit", "aanvraag in behandeling (Buurtzorg Zwolle e.o.)"),
-            DemoLogin("vanleeuwen", "aanvraag afgewezen (Welzijn Utrecht)"),
+            DemoLogin("dewit", "aanvraag nog in behandeling"),
+            DemoLogin("vanleeuwen", "aanvraag afgewezen"),
         ]
         # Employers professionals work for: the showcase first, then generated ones.
         self.employer_branches: list[list[tuple[int, int]]] = [[centrum, overvecht, rijn]]
@@ -318,7 +318,7 @@ class _Generator:
         (centrum, _), (overvecht, _), _ = self.employer_branches[0]
         for branch_id in (centrum, overvecht):
             self.grant(professional_id, branch_id, end_date=None)
-        self.summary.logins.append(DemoLogin(TEST_NUMBER, "professional T. Test (registratienummer)"))
+        self.summary.logins.append(DemoLogin(TEST_NUMBER, "professional T. Test"))
 
     def registration(self, professional_id: int, register_id: int, number: str, kind: RegistrationType,
                      register_norm: Norm, registered_on: dt.date) -> None:

@@ -1,9 +1,10 @@
 """Inloggen: username and password, checked in a worker so the screen keeps painting."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -24,6 +25,13 @@ class LoginScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="login-row"):
+            yield from self.login_form()
+            if self.app.demo is not None:
+                yield from self.demo_panel()
+        yield Footer()
+
+    def login_form(self) -> ComposeResult:
         with Vertical(classes="form", id="login-form"):
             yield Label("Inloggen", classes="form-title")
             yield Static("Voer uw logingegevens in en druk op Enter.", classes="hint")
@@ -35,7 +43,17 @@ class LoginScreen(Screen):
             yield Static("", id="password-error", classes="field-error -empty")
             yield Button("Inloggen", id="login", variant="primary")
             yield Static("", id="login-error", classes="field-error -empty")
-        yield Footer()
+
+    def demo_panel(self) -> ComposeResult:
+        demo = self.app.demo
+        lines = Text()
+        lines.append("Demo: log in met wachtwoord\n")
+        lines.append(f"{demo.password}\n", style="bold")
+        lines.append("en een van deze gebruikersnamen:\n")
+        for login in demo.logins:
+            lines.append(f"\n{login.username}", style="bold")
+            lines.append(f"\n  {login.who}")
+        yield Static(lines, id="demo-logins")
 
     def show_error(self, field: str, message: str) -> None:
         widget = self.query_one(f"#{field}-error", Static)

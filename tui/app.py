@@ -6,6 +6,7 @@ from textual.binding import Binding
 
 from models.accounts import Account
 from models.clock import Clock
+from models.demo import DemoSummary
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 
@@ -19,9 +20,10 @@ class InzageApp(App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("ctrl+q", "quit", "Afsluiten", priority=True)]
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, demo: DemoSummary | None = None) -> None:
         super().__init__()
         self.clock = clock
+        self.demo = demo  # shown on the login screen, so demo users need not remember the logins
         self.account: Account | None = None
 
     def on_mount(self) -> None:
@@ -36,6 +38,6 @@ class InzageApp(App):
         self.switch_screen(LoginScreen())
 
 
-def make_app(clock: Clock | None = None) -> InzageApp:
+def make_app(clock: Clock | None = None, demo: DemoSummary | None = None) -> InzageApp:
     """Build the app against the database already opened with models.db.open_database()."""
-    return InzageApp(clock or Clock())
+    return InzageApp(clock or Clock(), demo)

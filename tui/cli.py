@@ -152,7 +152,7 @@ def command_demo(args: argparse.Namespace) -> int:
         return 0
     from tui.app import make_app
 
-    make_app(clock).run()
+    make_app(clock, demo=summary).run()
     return 0
 
 

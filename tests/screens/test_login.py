@@ -70,3 +70,14 @@ async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await type_credentials(pilot, "lastig", story.PASSWORD)
         assert "Welkom, [bold]Lastig[/] [link=x]" in str(app.screen.query_one("#welcome").render())
+
+
+async def test_the_demo_shows_its_logins_beside_the_form(sqlite_db, clock):
+    from models.demo import DemoLogin, DemoSummary
+
+    demo = DemoSummary(logins=[DemoLogin("kroon", "vestigingsmanager, Overvecht")])
+    app = make_app(clock, demo=demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = str(app.screen.query_one("#demo-logins", Static).render())
+        assert "kroon" in panel and demo.password in panel
