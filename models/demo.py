@@ -20,16 +20,15 @@ from models.db import is_sqlite
 from models.grants import AccessGrant
 from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
 from models.passwords import hash_password
-from models.professionals import Activity, NormRule, Professional, Register, Registration, RegistrationPeriod
+from models.periods import derived_columns
+from models.professionals import Activity, Professional, Register, Registration, RegistrationPeriod
 from models.rules import (
     GROUP_OF,
     Category,
     Norm,
     RegistrationType,
     RuleGroup,
-    achieved_total,
     norm_for,
-    period_status,
     sum_points,
 )
 from models.text import fold
@@ -188,18 +187,8 @@ class _Generator:
     def registers(self) -> None:
         self.register_rows: list[tuple[int, str, Norm]] = []
         for name, code, (total, training, reflection, other) in data.REGISTERS:
-            register = Register.create(name=name, code=code, period_years=5)
             norm = Norm(total, training, reflection, other)
-            for kind in RegistrationType:
-                rule = norm_for(kind, norm)
-                NormRule.create(
-                    register=register,
-                    registration_type=kind,
-                    total=rule.total,
-                    min_training=rule.min_training,
-                    min_reflection=rule.min_reflection,
-                    max_other=rule.max_other,
-                )
+            register = Register.create_with_norms(name, code, norm)
             self.register_rows.append((register.id, code, norm))
 
     # -- organisations ---------------------------------------------------------
@@ -337,20 +326,8 @@ class _Generator:
             activities = self.activities_for(start, end, norm, is_current=seq == len(starts)) if recent else []
             points = sum_points((a["category"], a["points"]) for a in activities)
             period_id = self.periods.add(
-                registration=registration_id,
-                seq=seq,
-                start_date=start,
-                end_date=end,
-                is_first=seq == 1,
-                norm_total=norm.total,
-                min_training=norm.min_training,
-                min_reflection=norm.min_reflection,
-                max_other=norm.max_other,
-                points_training=points.training,
-                points_reflection=points.reflection,
-                points_other=points.other,
-                achieved=achieved_total(points, norm),
-                status=period_status(kind, seq == 1, points, norm),
+                registration=registration_id, seq=seq, start_date=start, end_date=end, is_first=seq == 1,
+                **derived_columns(kind, seq == 1, norm, points),
             )
             for activity in activities:
                 self.activities.add(period=period_id, **activity)
@@ -447,10 +424,12 @@ def generate(database: Database, *, size: int = 300, seed: int = 2026, today: dt
 
 
 def _reset_sequences(database: Database) -> None:
-    """Explicit ids leave PostgreSQL's sequences behind; move each past its table's ids."""
-    for model in (Professional, Account, Registration, RegistrationPeriod, Activity, Organisation, Branch,
-                  AccessGrant, Register, NormRule):
+    """Explicit ids leave PostgreSQL's sequences behind; move each to just past its table's ids."""
+    from models import ALL_MODELS
+
+    for model in ALL_MODELS:
         table = model._meta.table_name
         database.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"
         )

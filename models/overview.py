@@ -8,8 +8,8 @@ from peewee import Case, fn
 
 from models.access import require_employer, visible_professionals
 from models.accounts import Account
-from models.professionals import Professional, Register, Registration, RegistrationPeriod
 from models.db import contains
+from models.professionals import Professional, Register, Registration, RegistrationPeriod
 from models.text import fold
 
 

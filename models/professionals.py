@@ -14,7 +14,7 @@ from peewee import (
 )
 
 from models.db import BaseModel
-from models.rules import Category, Norm, Points, RegistrationType, Status
+from models.rules import Category, Norm, Points, RegistrationType, Status, norm_for
 from models.text import fold
 
 
@@ -53,6 +53,17 @@ class Register(BaseModel):
     name = CharField(max_length=200, unique=True)
     code = CharField(max_length=20, unique=True)
     period_years = IntegerField(default=5, constraints=[Check("period_years > 0")])
+
+    @classmethod
+    def create_with_norms(cls, name: str, code: str, registered_norm: Norm, period_years: int = 5) -> Register:
+        """A register with its norm rule per registration type (basis and aspirant: none)."""
+        register = cls.create(name=name, code=code, period_years=period_years)
+        for kind in RegistrationType:
+            rule = norm_for(kind, registered_norm)
+            NormRule.create(register=register, registration_type=kind, total=rule.total,
+                            min_training=rule.min_training, min_reflection=rule.min_reflection,
+                            max_other=rule.max_other)
+        return register
 
 
 class NormRule(BaseModel):

@@ -12,7 +12,6 @@ from models import (
     Account,
     Activity,
     Branch,
-    NormRule,
     Organisation,
     Professional,
     Register,
@@ -22,7 +21,7 @@ from models import (
 )
 from models.passwords import hash_password
 from models.periods import refresh_points, start_period
-from models.rules import Norm, RegistrationType, norm_for
+from models.rules import Norm, RegistrationType
 from models.text import fold
 
 PASSWORD = "een-goed-wachtwoord"
@@ -31,12 +30,7 @@ _numbers = count(1)
 
 
 def register(name: str = "Register Sociaal Werkers", code: str = "SW", norm: Norm = Norm(150, 60, 40, 30)) -> Register:
-    reg = Register.create(name=name, code=code, period_years=5)
-    for kind in RegistrationType:
-        rule = norm_for(kind, norm)
-        NormRule.create(register=reg, registration_type=kind, total=rule.total, min_training=rule.min_training,
-                        min_reflection=rule.min_reflection, max_other=rule.max_other)
-    return reg
+    return Register.create_with_norms(name, code, norm)
 
 
 def account(username: str, role: Role, name: str | None = None, professional: Professional | None = None) -> Account:

@@ -18,12 +18,12 @@ from models import (
     RegistrationPeriod,
     Role,
 )
+from models.db import open_database
 from models.demo import DEMO_PASSWORD, generate
 from models.overview import overview_rows
 from models.passwords import verify_password
-from models.rules import Points, achieved_total, period_status, sum_points
+from models.rules import achieved_total, period_status, sum_points
 from models.schema import migrate
-from models.db import open_database
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -6,7 +6,7 @@ from textual.widgets import Input, Static
 from models import Role
 from models.audit import Action, AuditEvent
 from screens.home import HomeScreen
-from screens.login import LoginScreen, WRONG_CREDENTIALS
+from screens.login import WRONG_CREDENTIALS, LoginScreen
 from tests import story
 from tui.app import make_app
 
