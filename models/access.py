@@ -14,20 +14,6 @@ class AccessDenied(Exception):
     """The acting account may not do this. The message is safe to show (Dutch)."""
 
 
-def require_employer(account: Account) -> None:
-    """An employer account of an approved organisation, or AccessDenied."""
-    if account.role != Role.EMPLOYER:
-        raise AccessDenied("Alleen een werkgeversaccount kan professionals volgen.")
-    approved = (
-        Branch.select(Branch.id)
-        .join(Organisation)
-        .where(Branch.manager == account, Organisation.status == OrganisationStatus.APPROVED)
-        .exists()
-    )
-    if not approved:
-        raise AccessDenied("Uw organisatie is nog niet goedgekeurd door Registerplein.")
-
-
 def own_branches(account: Account) -> Select:
     """Subquery: the ids of the branches `account` manages in an approved organisation."""
     return (
@@ -35,6 +21,14 @@ def own_branches(account: Account) -> Select:
         .join(Organisation)
         .where(Branch.manager == account, Organisation.status == OrganisationStatus.APPROVED)
     )
+
+
+def require_employer(account: Account) -> None:
+    """An employer account of an approved organisation, or AccessDenied."""
+    if account.role != Role.EMPLOYER:
+        raise AccessDenied("Alleen een werkgeversaccount kan professionals volgen.")
+    if not own_branches(account).exists():
+        raise AccessDenied("Uw organisatie is nog niet goedgekeurd door Registerplein.")
 
 
 def visible_professionals(account: Account, today: dt.date) -> Select:

@@ -78,9 +78,13 @@ class LoginScreen(Screen):
         if not password:
             self.query_one("#password", Input).focus()
             return
-        self.query_one("#login", Button).disabled = True
-        self.query_one("#login-form").loading = True
+        self.set_busy(True)
         self.verify(username, password)
+
+    def set_busy(self, busy: bool) -> None:
+        """While the password is checked: a spinner over the form, and no second submit."""
+        self.query_one("#login", Button).disabled = busy
+        self.query_one("#login-form").loading = busy
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def verify(self, username: str, password: str) -> None:
@@ -89,8 +93,7 @@ class LoginScreen(Screen):
         self.app.call_from_thread(self.verified, account)
 
     def verified(self, account: Account | None) -> None:
-        self.query_one("#login-form").loading = False
-        self.query_one("#login", Button).disabled = False
+        self.set_busy(False)
         if account is None:
             self.show_error("login", WRONG_CREDENTIALS)
             password = self.query_one("#password", Input)
@@ -103,6 +106,5 @@ class LoginScreen(Screen):
     def worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.log.error(f"login failed: {event.worker.error!r}")
-            self.query_one("#login-form").loading = False
-            self.query_one("#login", Button).disabled = False
+            self.set_busy(False)
             self.show_error("login", SOMETHING_WENT_WRONG)

@@ -112,11 +112,11 @@ def command_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_run(args: argparse.Namespace, clock: Clock | None = None) -> int:
+def command_run(args: argparse.Namespace) -> int:
     ready_database(config.database_url(getattr(args, "db", None)))
     from tui.app import make_app  # Textual loads only when the app starts
 
-    make_app(clock).run()
+    make_app().run()
     return 0
 
 

@@ -81,3 +81,21 @@ async def test_the_demo_shows_its_logins_beside_the_form(sqlite_db, clock):
         await pilot.pause()
         panel = str(app.screen.query_one("#demo-logins", Static).render())
         assert "kroon" in panel and demo.password in panel
+
+
+async def test_a_failure_while_checking_is_a_calm_message(sqlite_db, clock, monkeypatch):
+    from peewee import OperationalError
+
+    from screens import login
+    from screens.login import SOMETHING_WENT_WRONG
+
+    def broken(*args):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(login, "authenticate", broken)
+    app = make_app(clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_credentials(pilot, "kroon", "wat-dan-ook")
+        assert isinstance(app.screen, LoginScreen)
+        assert SOMETHING_WENT_WRONG in screen_text(app)
+        assert not app.screen.query_one("#login").disabled  # the user can try again
