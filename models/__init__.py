@@ -2,10 +2,11 @@
 
 Nothing in this package imports Textual.
 """
-from models.accounts import Account, Role
+from models.accounts import Account, AccountCode, CodePurpose, Role
 from models.audit import Action, AuditEvent
 from models.db import db, open_database
 from models.grants import AccessGrant
+from models.mail import OutgoingEmail
 from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
 from models.professionals import Activity, NormRule, Professional, Register, Registration, RegistrationPeriod
 
@@ -22,12 +23,17 @@ ALL_MODELS = [
     Branch,
     AccessGrant,
     AuditEvent,
+    AccountCode,
+    OutgoingEmail,
 ]
 
 __all__ = [
     "ALL_MODELS",
     "AccessGrant",
     "Account",
+    "AccountCode",
+    "CodePurpose",
+    "OutgoingEmail",
     "Action",
     "Activity",
     "AuditEvent",

@@ -26,14 +26,38 @@ class Account(BaseModel):
     role = CharField(max_length=20, constraints=[Check("role IN ('staff', 'employer', 'professional')")])
     professional = ForeignKeyField(Professional, null=True, unique=True, backref="accounts", on_delete="CASCADE")
     locked_until = DateTimeField(null=True)
-    failed_logins = IntegerField(default=0)
+    failed_logins = IntegerField(default=0)  # within the window that began at first_failed_at
+    first_failed_at = DateTimeField(null=True)
     last_login = DateTimeField(null=True)
     created_at = DateTimeField()
 
     class Meta:
         constraints = [SQL("CHECK ((role = 'professional') = (professional_id IS NOT NULL))")]
 
+    @property
+    def is_activated(self) -> bool:
+        return self.password_hash is not None
+
     @staticmethod
     def normalise_username(username: str) -> str:
         """Usernames are case-insensitive; they are stored lower-case."""
         return username.strip().lower()
+
+
+class CodePurpose(StrEnum):
+    RESET = "reset"  # forgot login details: valid 30 minutes
+    ACTIVATION = "activation"  # a new manager sets their first password: valid 7 days
+
+
+class AccountCode(BaseModel):
+    """A single-use code, stored hashed. Only the newest code of a purpose counts."""
+
+    account = ForeignKeyField(Account, backref="codes", on_delete="CASCADE")
+    purpose = CharField(max_length=20, constraints=[Check("purpose IN ('reset', 'activation')")])
+    code_hash = TextField()
+    created_at = DateTimeField()
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("account", "purpose", "created_at"), False),)

@@ -21,7 +21,7 @@ def test_migrations_produce_exactly_the_models(database):
 def test_a_new_database_is_empty_then_current(tmp_path):
     database = open_database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     assert inspect_schema(database).state == SchemaState.EMPTY
-    assert migrate(database) == ["0001_initial"]
+    assert migrate(database) == ["0001_initial", "0002_codes_mail_lockout"]
     assert inspect_schema(database).state == SchemaState.CURRENT
     assert migrate(database) == []  # nothing pending on a current database
 
@@ -29,7 +29,7 @@ def test_a_new_database_is_empty_then_current(tmp_path):
 def test_a_schema_missing_a_migration_is_outdated(database):
     database.execute_sql(f"DELETE FROM {HISTORY_TABLE}")
     report = inspect_schema(database)
-    assert (report.state, report.pending) == (SchemaState.OUTDATED, ["0001_initial"])
+    assert (report.state, report.pending) == (SchemaState.OUTDATED, ["0001_initial", "0002_codes_mail_lockout"])
 
 
 def test_a_schema_from_a_newer_version_is_recognised(database):
