@@ -36,3 +36,9 @@ def visible_professionals(account: Account, today: dt.date) -> Select:
     return AccessGrant.select(AccessGrant.professional).where(
         AccessGrant.branch.in_(own_branches(account)), AccessGrant.in_force_on(today)
     )
+
+
+def require_staff(account: Account) -> None:
+    """A Registerplein staff account, or AccessDenied."""
+    if account.role != Role.STAFF:
+        raise AccessDenied("Alleen medewerkers van Registerplein kunnen dit doen.")

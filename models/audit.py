@@ -17,6 +17,13 @@ from models.professionals import Professional
 class Action(StrEnum):
     LOGIN_SUCCEEDED = "login_succeeded"
     LOGIN_FAILED = "login_failed"
+    LOGIN_REFUSED = "login_refused"  # right password, organisation not approved
+    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_UNLOCKED = "account_unlocked"
+    APPLICATION_SUBMITTED = "application_submitted"
+    CODE_SENT = "code_sent"  # a reset or activation code was mailed (never the code itself)
+    PASSWORD_SET = "password_set"
+    ACCOUNT_CREATED = "account_created"
     GRANT_MADE = "grant_made"
     GRANT_CHANGED = "grant_changed"
     GRANT_REVOKED = "grant_revoked"

@@ -1,30 +1,101 @@
-"""Signing in: checking a username and password, and recording the attempt."""
+"""Signing in: checking a username and password, locking out guessers, recording every attempt."""
 from __future__ import annotations
 
-from models.accounts import Account
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.accounts import Account, Role
 from models.audit import Action, AuditEvent
 from models.clock import Clock
-from models.db import db
+from models.db import locked, write_transaction
+from models.organisations import Branch, Organisation, OrganisationStatus
 from models.passwords import hash_password, needs_rehash, verify_password
 
+MAX_FAILURES = 5  # failed logins within FAILURE_WINDOW lock the account ...
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+LOCK_DURATION = dt.timedelta(minutes=15)  # ... for this long (staff can unlock sooner)
 
-def authenticate(username: str, password: str, clock: Clock) -> Account | None:
-    """The account for these credentials, or None. Slow by design: call it from a worker.
 
-    An unknown username costs the same hashing work as a wrong password, and the
-    answer does not say which of the two was wrong. Every attempt is audited.
+class LoginStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"  # wrong password, unknown user or locked: deliberately one answer
+    PENDING = "pending"  # right password, organisation not yet approved
+    REJECTED = "rejected"  # right password, application rejected (reason given)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    status: LoginStatus
+    account: Account | None = None
+    reason: str | None = None  # the rejection reason
+
+    @property
+    def ok(self) -> bool:
+        return self.status == LoginStatus.OK
+
+
+def authenticate(username: str, password: str, clock: Clock) -> LoginResult:
+    """Check credentials. Slow by design (argon2id): call it from a worker thread.
+
+    An unknown username costs the same hashing work as a wrong password, a locked
+    account gives the same answer as a wrong password, and every attempt is audited.
     """
-    key = Account.normalise_username(username)
-    account = Account.get_or_none(Account.username == key)
-    ok = verify_password(account.password_hash if account else None, password)
+    key = Account.normalise_username(username)[:150]
+    found = Account.get_or_none(Account.username == key)
+    password_ok = verify_password(found.password_hash if found else None, password)
     now = clock.now()
-    with db.atomic():
-        if not ok:
-            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, detail={"username": key[:150]})
-            return None
-        account.last_login = now
+    with write_transaction():
+        account = locked(Account.select().where(Account.username == key)).first()
+        if account is None:
+            AuditEvent.record(now, Action.LOGIN_FAILED, detail={"username": key})
+            return LoginResult(LoginStatus.FAILED)
+        if is_locked(account, now):
+            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True})
+            return LoginResult(LoginStatus.FAILED)
+        if not password_ok or account.password_hash != found.password_hash:
+            count_failure(account, now)
+            return LoginResult(LoginStatus.FAILED)
+        account.failed_logins, account.first_failed_at = 0, None
         if needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
+        refusal = _organisation_refusal(account)
+        if refusal is not None:
+            account.save()
+            AuditEvent.record(now, Action.LOGIN_REFUSED, actor=account, account=account,
+                              detail={"status": refusal.status})
+            return refusal
+        account.last_login = now
         account.save()
-        AuditEvent.record(now, Action.LOGIN_SUCCEEDED, actor=account)
-    return account
+        AuditEvent.record(now, Action.LOGIN_SUCCEEDED, actor=account, account=account)
+    return LoginResult(LoginStatus.OK, account)
+
+
+def is_locked(account: Account, now: dt.datetime) -> bool:
+    return account.locked_until is not None and now < account.locked_until
+
+
+def count_failure(account: Account, now: dt.datetime) -> None:
+    """One more failure in the window; the fifth locks the account."""
+    if account.first_failed_at is None or now - account.first_failed_at >= FAILURE_WINDOW:
+        account.first_failed_at, account.failed_logins = now, 0
+    account.failed_logins += 1
+    AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
+                      detail={"failures": account.failed_logins})
+    if account.failed_logins >= MAX_FAILURES:
+        account.locked_until = now + LOCK_DURATION
+        account.failed_logins, account.first_failed_at = 0, None
+        AuditEvent.record(now, Action.ACCOUNT_LOCKED, account=account, detail={"until": str(account.locked_until)})
+    account.save()
+
+
+def _organisation_refusal(account: Account) -> LoginResult | None:
+    """An employer whose organisation is not approved may not go in yet; say why."""
+    if account.role != Role.EMPLOYER:
+        return None
+    organisation = (Organisation.select().join(Branch).where(Branch.manager == account).first())
+    if organisation is None or organisation.status == OrganisationStatus.APPROVED:
+        return None
+    if organisation.status == OrganisationStatus.PENDING:
+        return LoginResult(LoginStatus.PENDING, account)
+    return LoginResult(LoginStatus.REJECTED, account, organisation.rejection_reason)

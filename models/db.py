@@ -63,3 +63,14 @@ def is_sqlite(database: Database | DatabaseProxy = db) -> bool:
 def contains(column, needle: str) -> NodeList:
     """`column LIKE '%needle%'` with the user's % and _ taken literally, on both databases."""
     return NodeList((column, SQL("LIKE"), Value(like_contains(needle)), SQL("ESCAPE '\\'")))
+
+
+def write_transaction():
+    """A transaction for read-then-write logic: SQLite takes the write lock at BEGIN
+    (IMMEDIATE), so two writers never both read the old state; use locked() for PostgreSQL."""
+    return db.atomic("IMMEDIATE") if is_sqlite() else db.atomic()
+
+
+def locked(query):
+    """`query` with FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already serialises."""
+    return query if is_sqlite() else query.for_update()

@@ -6,7 +6,8 @@ from enum import StrEnum
 from peewee import SQL, BooleanField, CharField, Check, DateTimeField, ForeignKeyField, TextField
 
 from models.accounts import Account
-from models.db import BaseModel
+from models.db import BaseModel, contains
+from models.text import fold
 
 
 class OrganisationStatus(StrEnum):
@@ -65,3 +66,12 @@ class Branch(BaseModel):
 
     class Meta:
         indexes = ((("organisation", "name"), True),)
+
+
+def approved_organisations(search: str = "", limit: int = 50) -> list[Organisation]:
+    """The organisations professionals choose from: approved ones only, matched on folded name."""
+    query = (Organisation.select().where(Organisation.status == OrganisationStatus.APPROVED)
+             .order_by(Organisation.name_key).limit(limit))
+    if fold(search):
+        query = query.where(contains(Organisation.name_key, fold(search)))
+    return list(query)

@@ -1,0 +1,163 @@
+"""The Registerplein staff's work: deciding applications, finding accounts, unlocking, resending codes.
+
+Staff never see dossiers: nothing here reads periods, activities or grants.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from models import mail_texts
+from models.access import AccessDenied, require_staff
+from models.accounts import Account, Role
+from models.audit import Action, AuditEvent
+from models.clock import Clock
+from models.codes import send_activation
+from models.db import contains, write_transaction
+from models.mail import enqueue
+from models.organisations import Branch, Organisation, OrganisationStatus
+
+ACCOUNT_SEARCH_LIMIT = 100
+
+
+@dataclass
+class Application:
+    organisation: Organisation
+    applicant: Account
+    duplicates: list[str] = field(default_factory=list)  # why it may be a duplicate, in Dutch
+
+
+def pending_applications(actor: Account) -> list[Application]:
+    """Applications waiting for a decision, oldest first, with possible duplicates flagged."""
+    require_staff(actor)
+    first_branch = (Branch.select(fn.MIN(Branch.id)).where(Branch.organisation == Organisation.id))
+    query = (Branch.select(Branch, Organisation, Account)
+             .join(Organisation).switch(Branch).join(Account, on=Branch.manager)
+             .where(Organisation.status == OrganisationStatus.PENDING, Branch.id == first_branch)
+             .order_by(Organisation.created_at, Organisation.id))
+    return _flag_duplicates([Application(branch.organisation, branch.manager) for branch in query])
+
+
+def _flag_duplicates(rows: list[Application]) -> list[Application]:
+    """Same organisation name and postcode as another organisation, or an email already in use."""
+    if not rows:
+        return rows
+    same_place: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    others = (Organisation.select(Organisation.id, Organisation.name_key, Organisation.visit_postcode,
+                                  Organisation.name, Organisation.status)
+              .where(Organisation.name_key.in_({row.organisation.name_key for row in rows})).tuples())
+    for org_id, name_key, postcode, name, status in others:
+        same_place.setdefault((name_key, postcode), []).append((org_id, name, status))
+    users: dict[str, list[tuple[int, str]]] = {}
+    accounts = (Account.select(Account.id, fn.LOWER(Account.email), Account.username)
+                .where(fn.LOWER(Account.email).in_({row.applicant.email.lower() for row in rows})).tuples())
+    for account_id, email, username in accounts:
+        users.setdefault(email, []).append((account_id, username))
+    status_names = {"pending": "aanvraag", "approved": "goedgekeurd", "rejected": "afgewezen"}
+    for row in rows:
+        org = row.organisation
+        for other_id, name, status in same_place.get((org.name_key, org.visit_postcode), []):
+            if other_id != org.id:
+                row.duplicates.append(f"zelfde naam en postcode als {name} ({status_names[status]})")
+        for other_id, username in users.get(row.applicant.email.lower(), []):
+            if other_id != row.applicant.id:
+                row.duplicates.append(f"e-mailadres al in gebruik door {username}")
+    return rows
+
+
+def approve_application(actor: Account, organisation_id: int, clock: Clock) -> Organisation:
+    """Approve: the organisation appears at once in the list professionals choose from."""
+    return _decide(actor, organisation_id, OrganisationStatus.APPROVED, None, clock)
+
+
+def reject_application(actor: Account, organisation_id: int, reason: str, clock: Clock) -> Organisation:
+    """Reject with a reason, which the applicant reads in the email and when logging in."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("Vul de reden van de afwijzing in.")
+    return _decide(actor, organisation_id, OrganisationStatus.REJECTED, reason[:1000], clock)
+
+
+class AlreadyDecided(Exception):
+    """Another staff member decided this application first."""
+
+
+def _decide(actor: Account, organisation_id: int, status: OrganisationStatus, reason: str | None,
+            clock: Clock) -> Organisation:
+    require_staff(actor)
+    now = clock.now()
+    with write_transaction():
+        changed = (Organisation.update(status=status, rejection_reason=reason, decided_by=actor, decided_at=now)
+                   .where(Organisation.id == organisation_id, Organisation.status == OrganisationStatus.PENDING)
+                   .execute())
+        if not changed:
+            raise AlreadyDecided("Deze aanvraag is al behandeld.")
+        organisation = Organisation.get_by_id(organisation_id)
+        applicant = (Account.select().join(Branch, on=Branch.manager).where(Branch.organisation == organisation)
+                     .order_by(Branch.id).first())
+        approved = status == OrganisationStatus.APPROVED
+        AuditEvent.record(now, Action.APPLICATION_APPROVED if approved else Action.APPLICATION_REJECTED,
+                          actor=actor, organisation=organisation, account=applicant,
+                          detail={"reason": reason} if reason else None)
+        if approved:
+            subject, body = mail_texts.application_approved(applicant.name, organisation.name, applicant.username)
+        else:
+            subject, body = mail_texts.application_rejected(applicant.name, organisation.name, reason)
+        enqueue(applicant.email, subject, body, now)
+    return organisation
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    username: str
+    name: str
+    email: str
+    role: str
+    organisation: str | None
+    locked: bool
+    activated: bool
+
+
+def find_accounts(actor: Account, query: str, clock: Clock) -> list[AccountRow]:
+    """Accounts whose username, name or email contains `query` (any role), at most 100."""
+    require_staff(actor)
+    now = clock.now()
+    needle = query.strip().lower()
+    select = (Account.select(Account, Organisation.name.alias("organisation_name"))
+              .join(Branch, JOIN.LEFT_OUTER, on=Branch.manager)
+              .join(Organisation, JOIN.LEFT_OUTER)
+              .order_by(Account.username)
+              .limit(ACCOUNT_SEARCH_LIMIT))
+    if needle:
+        select = select.where(contains(fn.LOWER(Account.username), needle)
+                              | contains(fn.LOWER(Account.email), needle)
+                              | contains(fn.LOWER(Account.name), needle)
+                              | contains(fn.LOWER(Organisation.name), needle))
+    return [AccountRow(a.id, a.username, a.name, a.email, a.role, getattr(a, "organisation_name", None),
+                       a.locked_until is not None and now < a.locked_until, a.is_activated)
+            for a in select.objects()]
+
+
+def unlock_account(actor: Account, account_id: int, clock: Clock) -> None:
+    require_staff(actor)
+    now = clock.now()
+    with write_transaction():
+        Account.update(locked_until=None, failed_logins=0, first_failed_at=None).where(
+            Account.id == account_id).execute()
+        AuditEvent.record(now, Action.ACCOUNT_UNLOCKED, actor=actor, account=account_id)
+
+
+def resend_activation(actor: Account, account_id: int, clock: Clock) -> None:
+    """A new activation code for an account that has no password yet (older codes stop working)."""
+    require_staff(actor)
+    with write_transaction():
+        account = Account.get_by_id(account_id)
+        if account.is_activated:
+            raise AccessDenied("Dit account heeft al een wachtwoord. De gebruiker kan zelf "
+                               "'Inloggegevens vergeten' gebruiken.")
+        if account.role == Role.STAFF:
+            raise AccessDenied("Een medewerkersaccount wordt niet zo geactiveerd.")
+        send_activation(account, clock.now())
+

@@ -1,0 +1,132 @@
+"""Checking what users type: email addresses, postcodes, usernames and passwords.
+
+Each check returns the cleaned value or raises FieldError with a Dutch message
+that the screen shows next to the field. Forms collect them in FormErrors.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from zxcvbn import zxcvbn
+
+from models.accounts import Account
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256  # long passphrases welcome; a cap keeps hashing cheap to refuse
+ZXCVBN_MAX_LENGTH = 72  # the estimator refuses longer input; the rest only adds strength
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable" for online attacks with throttling
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
+DUTCH_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
+NETHERLANDS = "nederland"
+
+
+class FieldError(ValueError):
+    """One field's problem, in Dutch."""
+
+
+class FormErrors(ValueError):
+    """Several fields' problems: {field name: Dutch message}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class FormChecker:
+    """Runs checks field by field and gathers every message, so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def check(self, field: str, check, *args, **kwargs):
+        """The cleaned value of `check(*args, **kwargs)`, or None with its message kept for `field`."""
+        try:
+            return check(*args, **kwargs)
+        except FieldError as error:
+            self.errors.setdefault(field, str(error))
+            return None
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise FormErrors(self.errors)
+
+
+def clean_text(value: str, *, required: bool = True, max_length: int = 300, what: str = "dit veld") -> str:
+    """Trimmed text without control characters; required unless told otherwise."""
+    value = " ".join(value.split())
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise FieldError(f"Gebruik in {what} geen stuurtekens.")
+    if required and not value:
+        raise FieldError(f"Vul {what} in.")
+    if len(value) > max_length:
+        raise FieldError(f"Gebruik voor {what} hooguit {max_length} tekens.")
+    return value
+
+
+def clean_email(value: str) -> str:
+    """A syntactically valid address, normalised and lower-cased (no DNS look-up).
+
+    Mail systems treat the part before @ case-insensitively in practice; lower case lets
+    "forgot login details" and the duplicate check find an address however it was typed."""
+    value = value.strip()
+    if not value:
+        raise FieldError("Vul uw e-mailadres in.")
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise FieldError("Dit is geen geldig e-mailadres, bijvoorbeeld naam@organisatie.nl.") from None
+
+
+def clean_postcode(value: str, country: str, *, required: bool = True) -> str:
+    """A Dutch postcode as `1234 AB`; a foreign address keeps its own format."""
+    compact = " ".join(value.upper().split())
+    if not compact:
+        if required:
+            raise FieldError("Vul de postcode in.")
+        return ""
+    if country.strip().casefold() != NETHERLANDS:
+        if len(compact) > 20 or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in compact):
+            raise FieldError("Vul een geldige postcode in.")
+        return compact
+    match = DUTCH_POSTCODE.match(compact)
+    if not match or match.group(2) in ("SA", "SD", "SS"):
+        raise FieldError("Vul een Nederlandse postcode in als 1234 AB.")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def clean_username(value: str) -> str:
+    """A free username: 3-50 characters, letters, digits, dot, dash, underscore."""
+    username = Account.normalise_username(value)
+    if not username:
+        raise FieldError("Kies een gebruikersnaam.")
+    if not USERNAME_PATTERN.match(username):
+        raise FieldError("Gebruik 3 tot 50 tekens: letters, cijfers, punt, streepje of liggend streepje.")
+    if Account.select().where(Account.username == username).exists():
+        raise FieldError("Deze gebruikersnaam is al in gebruik. Kies een andere.")
+    return username
+
+
+def check_password(password: str, *, username: str = "", other_inputs: tuple[str, ...] = ()) -> str:
+    """NIST SP 800-63B: long enough, not common or guessable, not containing the username."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens; een zin mag ook.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise FieldError(f"Kies een wachtwoord van hooguit {MAX_PASSWORD_LENGTH} tekens.")
+    if username and username.casefold() in password.casefold():
+        raise FieldError("Uw wachtwoord mag uw gebruikersnaam niet bevatten.")
+    inputs = [value for value in (username, *other_inputs) if value]
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=inputs)
+    if result["score"] < MIN_PASSWORD_SCORE:
+        raise FieldError("Dit wachtwoord is te makkelijk te raden of komt veel voor. Kies bijvoorbeeld een zin "
+                         "van een paar woorden die niet bij elkaar horen.")
+    return password
+
+
+def check_repeat(value: str, repeat: str, message: str) -> None:
+    if value != repeat:
+        raise FieldError(message)
