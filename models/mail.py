@@ -248,7 +248,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(error.recipients.values()), (0, b""))
         return f"ontvanger geweigerd ({code}): {_decode(reply)}"
-    if isinstance(error, TimeoutError):
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):  # smtplib wraps it
         return "geen antwoord binnen de time-out"
     if isinstance(error, smtplib.SMTPException):
         return str(error) or type(error).__name__
@@ -283,7 +283,10 @@ def read_outbox_message(outbox_dir: Path, name: str) -> str:
     `name` is a file name inside `outbox_dir` (any folder part is ignored);
     FileNotFoundError when there is no such message.
     """
-    message = _read(outbox_dir / Path(name).name)
+    path = outbox_dir / Path(name).name
+    if path.suffix != ".eml" or not path.is_file():
+        raise FileNotFoundError(path)
+    message = _read(path)
     headers = [f"{header}: {message[header]}" for header in ("From", "To", "Subject", "Date") if message[header]]
     body = message.get_body(preferencelist=("plain",))
     return "\n".join(headers) + "\n\n" + (body.get_content() if body is not None else "")

@@ -2,49 +2,59 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, Checkbox, Footer, Header, Label, Static
 
-from models.accounts import Account
-from models.auth import authenticate
-from models.db import db
+from models.auth import LoginResult, LoginStatus, authenticate
+from models.validation import FormChecker
+from screens.form import FormScreen
+from tui import config
+from tui.widgets import FormField
 
-WRONG_CREDENTIALS = "Gebruikersnaam of wachtwoord onjuist. Controleer beide en probeer het opnieuw."
-SOMETHING_WENT_WRONG = "Inloggen lukt nu niet door een storing. Probeer het over een paar minuten opnieuw."
+WRONG_CREDENTIALS = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na 5 mislukte pogingen "
+                     "wordt het account 15 minuten geblokkeerd.")
+PENDING = ("Uw aanvraag voor een werkgeversaccount is nog in behandeling bij Registerplein. U krijgt een e-mail "
+           "zodra die is beoordeeld; daarna kunt u inloggen.")
+REJECTED = "Registerplein heeft uw aanvraag voor een werkgeversaccount afgewezen. De reden: {reason}"
 
 
-class LoginScreen(Screen):
+class LoginScreen(FormScreen):
     """The first screen: who are you?"""
 
     CSS_PATH = "login.tcss"
-    AUTO_FOCUS = "#username"
+    BUSY_SELECTOR = "#login-form"
+    BINDINGS = [
+        Binding("escape", "nothing", show=False),
+        Binding("f2", "apply", "Account aanvragen"),
+        Binding("f3", "forgot", "Inloggegevens vergeten"),
+        Binding("f4", "code", "Code invoeren"),
+    ]
 
     def compose(self) -> ComposeResult:
+        remembered = config.remembered_username()
         yield Header()
         with Horizontal(id="login-row"):
-            yield from self.login_form()
+            with Vertical(classes="form", id="login-form"):
+                yield Label("Inloggen", classes="form-title")
+                yield Static("Voer uw logingegevens in en druk op Enter.", classes="hint")
+                yield FormField("Gebruikersnaam", "username", value=remembered)
+                yield FormField("Wachtwoord", "password", password=True)
+                yield Checkbox("Gebruikersnaam bewaren op deze computer", value=bool(remembered), id="remember")
+                yield Button("Inloggen", id="login", variant="primary")
+                yield Static("", id="login-error", classes="field-error -empty")
+                yield Static("F2 Account aanvragen  ·  F3 Inloggegevens vergeten  ·  F4 Code invoeren",
+                             classes="hint", id="login-links")
             if self.app.demo is not None:
-                yield from self.demo_panel()
+                yield self.demo_panel()
         yield Footer()
 
-    def login_form(self) -> ComposeResult:
-        with Vertical(classes="form", id="login-form"):
-            yield Label("Inloggen", classes="form-title")
-            yield Static("Voer uw logingegevens in en druk op Enter.", classes="hint")
-            yield Label("Gebruikersnaam", classes="field-label")
-            yield Input(placeholder="Gebruikersnaam", id="username")
-            yield Static("", id="username-error", classes="field-error -empty")
-            yield Label("Wachtwoord", classes="field-label")
-            yield Input(placeholder="Wachtwoord", password=True, id="password")
-            yield Static("", id="password-error", classes="field-error -empty")
-            yield Button("Inloggen", id="login", variant="primary")
-            yield Static("", id="login-error", classes="field-error -empty")
+    def on_mount(self) -> None:
+        target = "#password" if config.remembered_username() else "#username"
+        self.query_one(target).focus()
 
-    def demo_panel(self) -> ComposeResult:
+    def demo_panel(self) -> Static:
         demo = self.app.demo
         lines = Text()
         lines.append("Demo: log in met wachtwoord\n")
@@ -53,58 +63,65 @@ class LoginScreen(Screen):
         for login in demo.logins:
             lines.append(f"\n{login.username}", style="bold")
             lines.append(f"\n  {login.who}")
-        yield Static(lines, id="demo-logins")
+        return Static(lines, id="demo-logins")
 
-    def show_error(self, field: str, message: str) -> None:
-        widget = self.query_one(f"#{field}-error", Static)
-        widget.update(message)
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "login":
+            self.action_submit()
+
+    def action_nothing(self) -> None:
+        pass
+
+    def action_apply(self) -> None:
+        from screens.apply import ApplyScreen
+
+        self.app.push_screen(ApplyScreen())
+
+    def action_forgot(self) -> None:
+        from screens.recover import ForgotScreen
+
+        self.app.push_screen(ForgotScreen())
+
+    def action_code(self) -> None:
+        from screens.recover import CodeScreen
+
+        self.app.push_screen(CodeScreen(), self.password_was_set)
+
+    def password_was_set(self, username: str | None) -> None:
+        if username:
+            self.query_one("#username-field", FormField).input.value = username
+            self.query_one("#password").focus()
+
+    def set_message(self, message: str) -> None:
+        widget = self.query_one("#login-error", Static)
+        widget.update(Text(message))
         widget.set_class(not message, "-empty")
 
-    @on(Input.Submitted, "#username")
-    def next_field(self) -> None:
-        self.query_one("#password", Input).focus()
+    def action_submit(self) -> None:
+        self.set_message("")
+        super().action_submit()
 
-    @on(Input.Submitted, "#password")
-    @on(Button.Pressed, "#login")
-    def submit(self) -> None:
-        username = self.query_one("#username", Input).value
-        password = self.query_one("#password", Input).value
-        self.show_error("username", "" if username.strip() else "Vul uw gebruikersnaam in.")
-        self.show_error("password", "" if password else "Vul uw wachtwoord in.")
-        self.show_error("login", "")
-        if not username.strip():
-            self.query_one("#username", Input).focus()
+    def submit(self, values: dict[str, str]) -> LoginResult:
+        checker = FormChecker()
+        if not values["username"].strip():
+            checker.fail("username", "Vul uw gebruikersnaam in.")
+        if not values["password"]:
+            checker.fail("password", "Vul uw wachtwoord in.")
+        checker.raise_if_any()
+        return authenticate(values["username"], values["password"], self.app.clock)
+
+    def done(self, result: LoginResult) -> None:
+        password = self.query_one("#password-field", FormField).input
+        if result.ok:
+            remember = self.query_one("#remember", Checkbox).value
+            config.remember_username(result.account.username if remember else None)
+            self.app.logged_in(result.account)
             return
-        if not password:
-            self.query_one("#password", Input).focus()
-            return
-        self.set_busy(True)
-        self.verify(username, password)
-
-    def set_busy(self, busy: bool) -> None:
-        """While the password is checked: a spinner over the form, and no second submit."""
-        self.query_one("#login", Button).disabled = busy
-        self.query_one("#login-form").loading = busy
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def verify(self, username: str, password: str) -> None:
-        with db.connection_context():
-            account = authenticate(username, password, self.app.clock)
-        self.app.call_from_thread(self.verified, account)
-
-    def verified(self, account: Account | None) -> None:
-        self.set_busy(False)
-        if account is None:
-            self.show_error("login", WRONG_CREDENTIALS)
-            password = self.query_one("#password", Input)
-            password.value = ""
-            password.focus()
-            return
-        self.app.logged_in(account)
-
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.log.error(f"login failed: {event.worker.error!r}")
-            self.set_busy(False)
-            self.show_error("login", SOMETHING_WENT_WRONG)
+        password.value = ""
+        password.focus()
+        if result.status == LoginStatus.PENDING:
+            self.set_message(PENDING)
+        elif result.status == LoginStatus.REJECTED:
+            self.set_message(REJECTED.format(reason=result.reason))
+        else:
+            self.set_message(WRONG_CREDENTIALS)

@@ -1,14 +1,22 @@
 """The Textual application and the one factory that builds it (CLI, SSH and tests alike)."""
 from __future__ import annotations
 
+import datetime as dt
+
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
-from models.accounts import Account
+from models.accounts import Account, Role
 from models.clock import Clock
+from models.db import db
 from models.demo import DemoSummary
+from models.mail import MailSettings, deliver_pending
 from screens.home import HomeScreen
 from screens.login import LoginScreen
+
+IDLE_CHECK_SECONDS = 15
 
 
 class InzageApp(App):
@@ -17,27 +25,70 @@ class InzageApp(App):
     TITLE = "inzage"
     SUB_TITLE = "Registerplein"
     CSS_PATH = "app.tcss"
-    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("ctrl+q", "quit", "Afsluiten", priority=True)]
 
-    def __init__(self, clock: Clock, demo: DemoSummary | None = None) -> None:
+    def __init__(self, clock: Clock, mail: MailSettings, idle_minutes: float, demo: DemoSummary | None = None) -> None:
         super().__init__()
         self.clock = clock
+        self.mail = mail
+        self.idle_limit = dt.timedelta(minutes=idle_minutes)
         self.demo = demo  # shown on the login screen, so demo users need not remember the logins
         self.account: Account | None = None
+        self.last_input = clock.now()
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.deliver_mail()  # anything left queued by an earlier session
 
+    # -- who is signed in ------------------------------------------------------
     def logged_in(self, account: Account) -> None:
         self.account = account
-        self.switch_screen(HomeScreen(account))
+        self.last_input = self.clock.now()
+        if account.role == Role.STAFF:
+            from screens.staff import StaffScreen
 
-    def log_out(self) -> None:
+            self.show_only(StaffScreen(account))
+        else:
+            self.show_only(HomeScreen(account))
+
+    def log_out(self, message: str | None = None) -> None:
+        """Back to the login screen; nothing the user was looking at stays on the stack."""
         self.account = None
-        self.switch_screen(LoginScreen())
+        self.show_only(LoginScreen())
+        if message:
+            self.notify(message, timeout=30)
+
+    def show_only(self, screen: Screen) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+
+    # -- idle lock ---------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp,
+                              events.Paste)):
+            self.last_input = self.clock.now()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        if self.account is not None and self.clock.now() - self.last_input >= self.idle_limit:
+            minutes = int(self.idle_limit.total_seconds() // 60)
+            self.log_out(f"U bent uitgelogd na {minutes} minuten zonder activiteit. Log opnieuw in om verder te gaan.")
+
+    # -- mail ----------------------------------------------------------------------
+    @work(thread=True, group="mail", exit_on_error=False)
+    def deliver_mail(self) -> None:
+        """Send what the last action queued; a failure leaves it queued for `inzage mail --retry`."""
+        with db.connection_context():
+            deliver_pending(self.mail, self.clock.now())
 
 
-def make_app(clock: Clock | None = None, demo: DemoSummary | None = None) -> InzageApp:
+def make_app(clock: Clock | None = None, demo: DemoSummary | None = None, mail: MailSettings | None = None,
+             idle_minutes: float | None = None) -> InzageApp:
     """Build the app against the database already opened with models.db.open_database()."""
-    return InzageApp(clock or Clock(), demo)
+    from tui import config
+    from tui.mail_cli import mail_settings
+
+    return InzageApp(clock or Clock(), mail or mail_settings(),
+                     idle_minutes if idle_minutes is not None else config.idle_minutes(), demo)

@@ -10,8 +10,10 @@ from peewee import Database, OperationalError
 
 from models.clock import Clock
 from models.db import is_sqlite, open_database
+from models.mail import MailSettings
 from models.schema import SchemaState, inspect_schema, migrate
 from tui import config
+from tui.mail_cli import MailConfigError, add_mail_parser, mail_settings, run_mail
 
 
 class CommandError(Exception):
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
     demo.add_argument("--no-run", action="store_true", help="only write the data set, do not start the app")
     demo.add_argument("--replace", action="store_true", help="with --db: empty a database that already holds data")
+    add_mail_parser(commands, [db_option])
     return parser
 
 
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_migrate(args)
         if args.command == "demo":
             return command_demo(args)
+        if args.command == "mail":
+            return command_mail(args)
         return command_run(args)
     except CommandError as error:
         print(f"inzage: {error}", file=sys.stderr)
@@ -112,11 +117,25 @@ def command_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def settings_for_mail() -> MailSettings:
+    try:
+        return mail_settings()
+    except MailConfigError as error:
+        raise CommandError(str(error)) from error
+
+
+def command_mail(args: argparse.Namespace) -> int:
+    settings = settings_for_mail()
+    ready_database(config.database_url(getattr(args, "db", None)))
+    return run_mail(args, settings)
+
+
 def command_run(args: argparse.Namespace) -> int:
+    settings = settings_for_mail()
     ready_database(config.database_url(getattr(args, "db", None)))
     from tui.app import make_app  # Textual loads only when the app starts
 
-    make_app().run()
+    make_app(mail=settings).run()
     return 0
 
 
@@ -125,6 +144,7 @@ def command_demo(args: argparse.Namespace) -> int:
 
     if not 1 <= args.size <= MAX_SIZE:
         raise CommandError(f"--size moet tussen 1 en {MAX_SIZE} liggen.")
+    settings = settings_for_mail()
     url = getattr(args, "db", None)
     if url is None:
         path = config.demo_database_path()
@@ -152,7 +172,7 @@ def command_demo(args: argparse.Namespace) -> int:
         return 0
     from tui.app import make_app
 
-    make_app(clock, demo=summary).run()
+    make_app(clock, demo=summary, mail=settings).run()
     return 0
 
 

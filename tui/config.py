@@ -35,3 +35,62 @@ def demo_database_path() -> Path:
 def database_url(cli_value: str | None = None) -> str:
     """--db wins, then $INZAGE_DATABASE_URL, then SQLite in the data folder."""
     return cli_value or os.environ.get(DATABASE_URL_ENV) or default_database_url()
+
+
+IDLE_MINUTES_ENV = "INZAGE_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 15.0
+
+
+def config_file() -> Path:
+    """Optional settings (SMTP, idle timeout) in TOML: <config folder>/config.toml."""
+    return config_dir() / "config.toml"
+
+
+def read_config_file() -> dict:
+    """The settings file as a dict; missing or unreadable means no settings."""
+    import tomllib
+
+    try:
+        with config_file().open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def idle_minutes() -> float:
+    """Minutes without input before the session locks: $INZAGE_IDLE_MINUTES, [app] idle_minutes, or 15."""
+    raw = os.environ.get(IDLE_MINUTES_ENV) or read_config_file().get("app", {}).get("idle_minutes")
+    try:
+        minutes = float(raw) if raw is not None else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
+
+
+def _state_file() -> Path:
+    return config_dir() / "state.json"
+
+
+def remembered_username() -> str:
+    """The username stored with "Gebruikersnaam bewaren op deze computer", or ""."""
+    import json
+
+    try:
+        value = json.loads(_state_file().read_text(encoding="utf-8")).get("username", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def remember_username(username: str | None) -> None:
+    """Store only the username (never a password) in the config folder; None forgets it."""
+    import json
+
+    path = _state_file()
+    if not username:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"username": username}, handle)

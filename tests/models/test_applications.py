@@ -9,6 +9,7 @@ from models import Account, AuditEvent, Branch, Organisation, OutgoingEmail, Rol
 from models.access import AccessDenied
 from models.applications import ApplicationForm, apply_for_employer_account
 from models.auth import LoginStatus, authenticate
+from models.codes import create_manager_account
 from models.organisations import approved_organisations
 from models.staff import (
     AlreadyDecided,
@@ -18,7 +19,6 @@ from models.staff import (
     reject_application,
     resend_activation,
 )
-from models.codes import create_manager_account
 from models.validation import FormErrors
 from tests import story
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from models import Action, Account, AuditEvent, Role
+from models import Account, Action, AuditEvent, Role
 from models.auth import LoginStatus, authenticate
 from models.staff import unlock_account
 from tests import story

@@ -65,7 +65,7 @@ async def test_empty_fields_get_a_message_next_to_them(sqlite_db, clock):
 
 
 async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock):
-    story.account("lastig", Role.STAFF, name="[bold]Lastig[/] [link=x]")
+    story.account("lastig", Role.EMPLOYER, name="[bold]Lastig[/] [link=x]")
     app = make_app(clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await type_credentials(pilot, "lastig", story.PASSWORD)

@@ -1,0 +1,90 @@
+"""A screen of FormFields whose submit runs a (slow) domain call in a worker thread."""
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
+
+from models.db import db
+from models.validation import FormErrors
+from tui.widgets import FormField, show_form_errors
+
+SOMETHING_WENT_WRONG = "Dat lukte nu niet door een storing. Probeer het over een paar minuten opnieuw."
+
+
+class FormScreen(Screen):
+    """Subclasses implement `submit(values)` (runs in a thread, may raise FormErrors) and `done(result)`.
+
+    Enter moves to the next field and submits from the last one; ctrl+s submits from anywhere.
+    What the user typed stays in the fields when the form is refused.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "OK"),
+        Binding("escape", "cancel", "Annuleren"),
+    ]
+    BUSY_SELECTOR = ".form"
+
+    def values(self) -> dict[str, str]:
+        return {field.field_id: field.value for field in self.query(FormField)}
+
+    def submit(self, values: dict[str, str]) -> Any:  # runs in a worker thread
+        raise NotImplementedError
+
+    def done(self, result: Any) -> None:  # back on the UI thread
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def next_or_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.set_busy(True)
+        self.run_submit(self.values())
+
+    def action_cancel(self) -> None:
+        self.dismiss()
+
+    @property
+    def busy(self) -> bool:
+        return self.query_one(self.BUSY_SELECTOR).loading
+
+    def set_busy(self, busy: bool) -> None:
+        self.query_one(self.BUSY_SELECTOR).loading = busy
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form")
+    def run_submit(self, values: dict[str, str]) -> None:
+        with db.connection_context():
+            try:
+                result = self.submit(values)
+            except FormErrors as refused:
+                self.app.call_from_thread(self.refused, refused.errors)
+                return
+        self.app.call_from_thread(self.finished, result)
+
+    def refused(self, errors: dict[str, str]) -> None:
+        self.set_busy(False)
+        show_form_errors(self, errors)
+
+    def finished(self, result: Any) -> None:
+        self.set_busy(False)
+        show_form_errors(self, {})
+        self.done(result)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "form" and event.state == WorkerState.ERROR:
+            self.log.error(f"{type(self).__name__}: {event.worker.error!r}")
+            self.set_busy(False)
+            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)

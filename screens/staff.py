@@ -1,0 +1,203 @@
+"""The staff console: applications to decide, accounts to find, unlock and re-activate.
+
+Staff see no dossiers; this screen only shows organisations and accounts.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from models.access import AccessDenied
+from models.accounts import Account
+from models.clock import format_date, to_local
+from models.db import db
+from models.staff import (
+    AlreadyDecided,
+    approve_application,
+    find_accounts,
+    pending_applications,
+    reject_application,
+    resend_activation,
+    unlock_account,
+)
+from screens.dialogs import ReasonDialog
+from screens.form import SOMETHING_WENT_WRONG
+
+ROLE_NAMES = {"staff": "medewerker", "employer": "werkgever", "professional": "professional"}
+
+
+class StaffScreen(Screen):
+    CSS_PATH = "staff.tcss"
+    BINDINGS = [
+        Binding("f5", "show_tab('applications')", "Aanvragen"),
+        Binding("f6", "show_tab('accounts')", "Accounts"),
+        Binding("a", "approve", "Goedkeuren"),
+        Binding("r", "reject", "Afwijzen"),
+        Binding("u", "unlock", "Deblokkeren"),
+        Binding("c", "resend", "Activeringscode"),
+        Binding("/", "search", "Zoeken"),
+        Binding("ctrl+l", "log_out", "Uitloggen"),
+    ]
+
+    def __init__(self, account: Account) -> None:
+        super().__init__()
+        self.account = account
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="applications"):
+            with TabPane("Aanvragen (F5)", id="applications"):
+                yield Static("Aanvragen in behandeling, oudste eerst. A: goedkeuren, R: afwijzen met reden.",
+                             classes="hint")
+                yield DataTable(id="applications-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="duplicates")
+            with TabPane("Accounts (F6)", id="accounts"):
+                with Vertical(id="account-search"):
+                    yield Label("Zoek op gebruikersnaam, naam, e-mailadres of organisatie")
+                    yield Input(id="account-query", placeholder="bijvoorbeeld kroon")
+                yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+                yield Static("U: deblokkeren, C: nieuwe activeringscode sturen.", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Registerplein-medewerker: {self.account.name}"
+        applications = self.query_one("#applications-table", DataTable)
+        applications.add_columns("Organisatie", "Postcode", "Plaats", "Aanvrager", "E-mailadres", "Ingediend",
+                                 "Let op")
+        accounts = self.query_one("#accounts-table", DataTable)
+        accounts.add_columns("Gebruikersnaam", "Naam", "E-mailadres", "Rol", "Organisatie", "Status")
+        self.load_applications()
+        self.load_accounts("")
+        applications.focus()
+
+    # -- loading ---------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="applications", exit_on_error=False)
+    def load_applications(self) -> None:
+        with db.connection_context():
+            rows = pending_applications(self.account)
+        self.app.call_from_thread(self.show_applications, rows)
+
+    def show_applications(self, rows) -> None:
+        self.applications = {row.organisation.id: row for row in rows}
+        table = self.query_one("#applications-table", DataTable)
+        table.clear()
+        for row in rows:
+            org = row.organisation
+            flag = Text("⚠ mogelijk dubbel", style="bold yellow") if row.duplicates else Text("")
+            table.add_row(*(Text(value) for value in (org.name, org.visit_postcode, org.visit_city, row.applicant.name,
+                                                       row.applicant.email)),
+                          format_date(to_local(org.created_at).date()), flag, key=str(org.id))
+        if not rows:
+            self.query_one("#duplicates", Static).update("Er zijn geen aanvragen in behandeling.")
+        else:
+            self.show_duplicates()
+
+    @on(DataTable.RowHighlighted, "#applications-table")
+    def show_duplicates(self) -> None:
+        row = self.current_application()
+        text = Text()
+        if row is not None and row.duplicates:
+            text.append("Mogelijk dubbel: ", style="bold")
+            text.append("; ".join(row.duplicates))
+        self.query_one("#duplicates", Static).update(text)
+
+    @on(Input.Changed, "#account-query")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.load_accounts(event.value)
+
+    @work(thread=True, exclusive=True, group="accounts", exit_on_error=False)
+    def load_accounts(self, query: str) -> None:
+        with db.connection_context():
+            rows = find_accounts(self.account, query, self.app.clock)
+        self.app.call_from_thread(self.show_accounts, rows)
+
+    def show_accounts(self, rows) -> None:
+        table = self.query_one("#accounts-table", DataTable)
+        table.clear()
+        for row in rows:
+            status = "geblokkeerd" if row.locked else ("nog niet geactiveerd" if not row.activated else "actief")
+            table.add_row(*(Text(value) for value in (row.username, row.name, row.email, ROLE_NAMES[row.role],
+                                                       row.organisation or "")),
+                          status, key=str(row.id))
+
+    # -- actions ---------------------------------------------------------------
+    def current_application(self):
+        table = self.query_one("#applications-table", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.applications.get(int(key))
+
+    def current_account_id(self) -> int | None:
+        table = self.query_one("#accounts-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_tab(self, tab: str) -> bool:
+        return self.query_one(TabbedContent).active == tab
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.query_one("#applications-table" if tab == "applications" else "#account-query").focus()
+
+    def action_search(self) -> None:
+        self.action_show_tab("accounts")
+
+    def action_approve(self) -> None:
+        row = self.current_application() if self.on_tab("applications") else None
+        if row is not None:
+            self.run_action(approve_application, row.organisation.id,
+                            done=f"{row.organisation.name} is goedgekeurd; de aanvrager krijgt een e-mail.")
+
+    def action_reject(self) -> None:
+        row = self.current_application() if self.on_tab("applications") else None
+        if row is None:
+            return
+
+        def rejected(reason: str | None) -> None:
+            if reason:
+                self.run_action(reject_application, row.organisation.id, reason,
+                                done=f"{row.organisation.name} is afgewezen; de aanvrager krijgt een e-mail.")
+
+        self.app.push_screen(ReasonDialog(f"{row.organisation.name} afwijzen",
+                                          "Waarom wordt deze aanvraag afgewezen? (bijvoorbeeld: dubbel account)",
+                                          "Afwijzen"), rejected)
+
+    def action_unlock(self) -> None:
+        account_id = self.current_account_id() if self.on_tab("accounts") else None
+        if account_id is not None:
+            self.run_action(unlock_account, account_id, done="Het account is gedeblokkeerd.")
+
+    def action_resend(self) -> None:
+        account_id = self.current_account_id() if self.on_tab("accounts") else None
+        if account_id is not None:
+            self.run_action(resend_activation, account_id, done="Er is een nieuwe activeringscode gemaild.")
+
+    def action_log_out(self) -> None:
+        self.app.log_out()
+
+    @work(thread=True, group="action", exit_on_error=False)
+    def run_action(self, action, *args, done: str) -> None:
+        try:
+            with db.connection_context():
+                action(self.account, *args, self.app.clock)
+        except (AccessDenied, AlreadyDecided, ValueError) as refused:
+            self.app.call_from_thread(self.notify, str(refused), severity="warning")
+        else:
+            self.app.call_from_thread(self.notify, done)
+            self.app.call_from_thread(self.app.deliver_mail)
+        self.app.call_from_thread(self.load_applications)
+        self.app.call_from_thread(self.load_accounts, self.query_one("#account-query", Input).value)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.log.error(f"staff console: {event.worker.error!r}")
+            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
