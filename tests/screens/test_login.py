@@ -1,36 +1,42 @@
 """Logging in through the screen, as a user would."""
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+import datetime as dt
+
+from textual.widgets import Checkbox, Input
 
 from models import Role
 from models.audit import Action, AuditEvent
+from models.demo import DemoLogin, DemoSummary
 from screens.home import HomeScreen
-from screens.login import WRONG_CREDENTIALS, LoginScreen
+from screens.login import PENDING, WRONG_CREDENTIALS, LoginScreen
 from tests import story
+from tests.screens.helpers import error_of, fill, notifications, screen_text, settle
+from tui import config
 from tui.app import make_app
 
 
-async def type_credentials(pilot, username: str, password: str) -> None:
-    await pilot.press(*username, "enter")
-    await pilot.pause()
-    await pilot.press(*password, "enter")
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+def app_for(clock, tmp_path, **kwargs):
+    from models.mail import MailSettings
+
+    return make_app(clock, mail=MailSettings(outbox_dir=tmp_path / "outbox"), idle_minutes=15, **kwargs)
 
 
-def screen_text(app) -> str:
-    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+async def log_in(pilot, username: str, password: str) -> None:
+    await fill(pilot, username=username, password=password)
+    await pilot.press("enter")
+    await settle(pilot)
 
 
-async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock):
+async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock, tmp_path):
     org = story.organisation("Stichting Welzijn Utrecht")
     story.branch(org, "Overvecht", "kroon")
-    app = make_app(clock)
+    app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, LoginScreen)
-        await type_credentials(pilot, "kroon", story.PASSWORD)
+        await pilot.press(*"kroon", "enter")  # Enter moves on to the password
+        await pilot.press(*story.PASSWORD, "enter")
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         text = screen_text(app)
         assert "Welkom, Kroon" in text
@@ -41,11 +47,11 @@ async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock):
     assert AuditEvent.select().where(AuditEvent.action == Action.LOGIN_SUCCEEDED).count() == 1
 
 
-async def test_a_wrong_password_says_so_and_keeps_the_username(sqlite_db, clock):
+async def test_a_wrong_password_says_so_and_keeps_the_username(sqlite_db, clock, tmp_path):
     story.account("medewerker", Role.STAFF)
-    app = make_app(clock)
+    app = app_for(clock, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_credentials(pilot, "medewerker", "fout")
+        await log_in(pilot, "medewerker", "fout")
         assert isinstance(app.screen, LoginScreen)
         assert WRONG_CREDENTIALS in screen_text(app)
         assert app.screen.query_one("#username", Input).value == "medewerker"
@@ -53,49 +59,107 @@ async def test_a_wrong_password_says_so_and_keeps_the_username(sqlite_db, clock)
         assert app.focused is app.screen.query_one("#password", Input)
 
 
-async def test_empty_fields_get_a_message_next_to_them(sqlite_db, clock):
-    app = make_app(clock)
+async def test_empty_fields_get_a_message_next_to_them(sqlite_db, clock, tmp_path):
+    app = app_for(clock, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "Vul uw gebruikersnaam in." in str(app.screen.query_one("#username-error", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_of(app, "username") == "Vul uw gebruikersnaam in."
+        assert error_of(app, "password") == "Vul uw wachtwoord in."
         assert AuditEvent.select().count() == 0  # nothing was tried
 
 
-async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock):
-    story.account("lastig", Role.EMPLOYER, name="[bold]Lastig[/] [link=x]")
-    app = make_app(clock)
+async def test_a_pending_applicant_is_told_why(sqlite_db, clock, tmp_path):
+    org = story.organisation("Nieuw BV", status="pending")
+    story.branch(org, "Hoofdvestiging", "nieuw", role="contact_person", admin=True)
+    app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await type_credentials(pilot, "lastig", story.PASSWORD)
+        await log_in(pilot, "nieuw", story.PASSWORD)
+        assert isinstance(app.screen, LoginScreen)
+        assert PENDING in screen_text(app)
+
+
+async def test_the_remembered_username_is_filled_in_next_time(sqlite_db, clock, tmp_path):
+    story.account("medewerker", Role.STAFF)
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill(pilot, username="medewerker", password=story.PASSWORD)
+        app.screen.query_one("#remember", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert config.remembered_username() == "medewerker"
+    state = config.config_dir() / "state.json"
+    assert state.stat().st_mode & 0o777 == 0o600 and story.PASSWORD not in state.read_text()
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#username", Input).value == "medewerker"
+        assert app.screen.query_one("#remember", Checkbox).value
+        assert app.focused is app.screen.query_one("#password", Input)
+        await pilot.press(*story.PASSWORD)
+        app.screen.query_one("#remember", Checkbox).value = False  # untick: forget it
+        await pilot.press("enter")
+        await settle(pilot)
+    assert config.remembered_username() == ""
+
+
+async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock, tmp_path):
+    story.account("lastig", Role.EMPLOYER, name="[bold]Lastig[/] [link=x]")
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "lastig", story.PASSWORD)
         assert "Welkom, [bold]Lastig[/] [link=x]" in str(app.screen.query_one("#welcome").render())
 
 
-async def test_the_demo_shows_its_logins_beside_the_form(sqlite_db, clock):
-    from models.demo import DemoLogin, DemoSummary
-
+async def test_the_demo_shows_its_logins_beside_the_form(sqlite_db, clock, tmp_path):
     demo = DemoSummary(logins=[DemoLogin("kroon", "vestigingsmanager, Overvecht")])
-    app = make_app(clock, demo=demo)
+    app = app_for(clock, tmp_path, demo=demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        panel = str(app.screen.query_one("#demo-logins", Static).render())
+        panel = str(app.screen.query_one("#demo-logins").render())
         assert "kroon" in panel and demo.password in panel
 
 
-async def test_a_failure_while_checking_is_a_calm_message(sqlite_db, clock, monkeypatch):
+async def test_a_failure_while_checking_is_a_calm_message(sqlite_db, clock, tmp_path, monkeypatch):
     from peewee import OperationalError
 
     from screens import login
-    from screens.login import SOMETHING_WENT_WRONG
+    from screens.form import SOMETHING_WENT_WRONG
 
     def broken(*args):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(login, "authenticate", broken)
-    app = make_app(clock)
+    app = app_for(clock, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_credentials(pilot, "kroon", "wat-dan-ook")
+        await log_in(pilot, "kroon", "wat-dan-ook")
         assert isinstance(app.screen, LoginScreen)
-        assert SOMETHING_WENT_WRONG in screen_text(app)
-        assert not app.screen.query_one("#login").disabled  # the user can try again
+        assert SOMETHING_WENT_WRONG in notifications(app)
+        assert not app.screen.busy  # the user can try again
+
+
+async def test_after_15_idle_minutes_the_session_returns_to_login(sqlite_db, clock, tmp_path):
+    org = story.organisation("Stichting Welzijn Utrecht")
+    story.branch(org, "Overvecht", "kroon")
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        assert isinstance(app.screen, HomeScreen)
+        clock.advance(dt.timedelta(minutes=14, seconds=59))
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("tab")  # input resets the idle time
+        clock.advance(dt.timedelta(minutes=14, seconds=59))
+        app.lock_if_idle()
+        assert isinstance(app.screen, HomeScreen)
+        clock.advance(dt.timedelta(seconds=1))
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert len(app.screen_stack) == 2  # nothing of the session is left underneath
+        assert app.account is None
+        assert any("zonder activiteit" in message for message in notifications(app))
+        assert "Stichting Welzijn Utrecht" not in screen_text(app)
+
+
