@@ -48,7 +48,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="form-title")
-            yield Label(Text(self.prompt))
+            yield Static(Text(self.prompt))
             yield Input(id="reason", max_length=1000)
             yield Static("", id="reason-error", classes="field-error -empty")
             with Horizontal(classes="buttons"):

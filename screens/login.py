@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Label, Static
 
 from models.auth import LoginResult, LoginStatus, authenticate
@@ -36,15 +36,15 @@ class LoginScreen(FormScreen):
         remembered = config.remembered_username()
         yield Header()
         with Horizontal(id="login-row"):
-            with Vertical(classes="form", id="login-form"):
+            with VerticalScroll(classes="form", id="login-form"):
                 yield Label("Inloggen", classes="form-title")
-                yield Static("Voer uw logingegevens in en druk op Enter.", classes="hint")
                 yield FormField("Gebruikersnaam", "username", value=remembered)
                 yield FormField("Wachtwoord", "password", password=True)
-                yield Checkbox("Gebruikersnaam bewaren op deze computer", value=bool(remembered), id="remember")
+                yield Checkbox("Gebruikersnaam bewaren", value=bool(remembered), id="remember",
+                               tooltip="Alleen uw gebruikersnaam wordt op deze computer bewaard, nooit uw wachtwoord.")
                 yield Button("Inloggen", id="login", variant="primary")
                 yield Static("", id="login-error", classes="field-error -empty")
-                yield Static("F2 Account aanvragen  ·  F3 Inloggegevens vergeten  ·  F4 Code invoeren",
+                yield Static("F2 Account aanvragen · F3 Inloggegevens vergeten · F4 Code invoeren",
                              classes="hint", id="login-links")
             if self.app.demo is not None:
                 yield self.demo_panel()

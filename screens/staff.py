@@ -71,7 +71,7 @@ class StaffScreen(Screen):
         applications.add_columns("Organisatie", "Postcode", "Plaats", "Aanvrager", "E-mailadres", "Ingediend",
                                  "Let op")
         accounts = self.query_one("#accounts-table", DataTable)
-        accounts.add_columns("Gebruikersnaam", "Naam", "E-mailadres", "Rol", "Organisatie", "Status")
+        accounts.add_columns("Gebruikersnaam", "Status", "Naam", "Rol", "E-mailadres", "Organisatie")
         self.load_applications()
         self.load_accounts("")
         applications.focus()
@@ -122,9 +122,9 @@ class StaffScreen(Screen):
         table.clear()
         for row in rows:
             status = "geblokkeerd" if row.locked else ("nog niet geactiveerd" if not row.activated else "actief")
-            table.add_row(*(Text(value) for value in (row.username, row.name, row.email, ROLE_NAMES[row.role],
-                                                       row.organisation or "")),
-                          status, key=str(row.id))
+            table.add_row(Text(row.username), status,
+                          *(Text(value) for value in (row.name, ROLE_NAMES[row.role], row.email, row.organisation or "")),
+                          key=str(row.id))
 
     # -- actions ---------------------------------------------------------------
     def current_application(self):

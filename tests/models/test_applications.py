@@ -51,9 +51,7 @@ def test_a_good_application_makes_a_pending_organisation_and_mails_the_applicant
     assert authenticate("mverburg", GOOD.password, clock).status == LoginStatus.PENDING
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "fragment"),
-    [
+FIELD_CASES = [
         ({"name": "  "}, "name", "Vul uw naam in"),
         ({"email": "geen-adres"}, "email", "geen geldig e-mailadres"),
         ({"email_repeat": "ander@welzijn.nl"}, "email_repeat", "niet gelijk"),
@@ -70,8 +68,10 @@ def test_a_good_application_makes_a_pending_organisation_and_mails_the_applicant
         ({"visit_city": ""}, "visit_city", "plaats"),
         ({"postal_address": "Postbus 12"}, "postal_postcode", "postcode van het postadres"),
         ({"country": ""}, "country", "land"),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "fragment"), FIELD_CASES)
 def test_each_field_is_checked_with_a_dutch_message(database, clock, changes, field, fragment):
     errors = errors_for(clock, **changes)
     assert field in errors and fragment in errors[field], errors

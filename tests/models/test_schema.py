@@ -118,3 +118,19 @@ def test_a_rejected_organisation_has_a_reason(database):
     org.status, org.decided_by, org.decided_at = "rejected", staff, story.NOW
     with pytest.raises(IntegrityError), database.atomic():
         org.save()
+
+
+def test_upgrading_from_the_first_schema_keeps_the_data(tmp_path):
+    from playhouse.migrations import Runner
+
+    from models.schema import MIGRATIONS_DIR
+
+    database = open_database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    Runner(database, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE).up("0001_initial")
+    database.execute_sql("INSERT INTO account (username, name, email, role, failed_logins, created_at) "
+                         "VALUES ('medewerker', 'M', 'm@example.nl', 'staff', 0, '2026-01-01 00:00:00')")
+    assert inspect_schema(database).state == SchemaState.OUTDATED
+    assert migrate(database) == ["0002_codes_mail_lockout"]
+    account = Account.get(Account.username == "medewerker")
+    assert (account.name, account.first_failed_at) == ("M", None)
+    assert not any(diff_models(database, ALL_MODELS))

@@ -134,3 +134,20 @@ async def test_a_new_manager_activates_through_the_code_screen(sqlite_db, clock,
         await log_in(pilot, "dkroon", "lange-wandeling-langs-de-vecht")
         assert isinstance(app.screen, HomeScreen)
     assert Account.get(Account.username == "dkroon").password_hash is not None
+
+
+async def test_every_validation_message_of_the_application_shows_next_to_its_field(sqlite_db, clock, tmp_path):
+    from tests.models.test_applications import FIELD_CASES
+
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        for changes, field, fragment in FIELD_CASES:
+            await fill(pilot, **{**FORM, "country": "Nederland", "postal_address": "", "postal_postcode": "",
+                                 "postal_city": "", **changes})
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert fragment in error_of(app, field), (changes, field)
+            assert app.focused is app.screen.query_one(f"#{field}", Input)
+    assert Organisation.select().count() == 0
