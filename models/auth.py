@@ -48,7 +48,8 @@ def authenticate(username: str, password: str, clock: Clock) -> LoginResult:
     with write_transaction():
         account = locked(Account.select().where(Account.username == key)).first()
         if account is None:
-            AuditEvent.record(now, Action.LOGIN_FAILED, detail={"username": key})
+            # Not the typed name: people type their password into the username field by mistake.
+            AuditEvent.record(now, Action.LOGIN_FAILED, detail={"unknown_username": True})
             return LoginResult(LoginStatus.FAILED)
         if is_locked(account, now):
             AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True})

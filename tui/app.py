@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from textual import events, work
 from textual.app import App
@@ -35,6 +36,7 @@ class InzageApp(App):
         self.demo = demo  # shown on the login screen, so demo users need not remember the logins
         self.account: Account | None = None
         self.last_input = clock.now()
+        self._mail_lock = threading.Lock()  # one delivery at a time: a message is never sent twice
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
@@ -80,7 +82,7 @@ class InzageApp(App):
     @work(thread=True, group="mail", exit_on_error=False)
     def deliver_mail(self) -> None:
         """Send what the last action queued; a failure leaves it queued for `inzage mail --retry`."""
-        with db.connection_context():
+        with self._mail_lock, db.connection_context():
             deliver_pending(self.mail, self.clock.now())
 
 

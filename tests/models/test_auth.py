@@ -81,3 +81,9 @@ def test_production_parameters_are_at_least_rfc_9106_low_memory():
 def test_odd_passwords_do_not_break_verification(database, clock, password):
     story.account("kroon", Role.EMPLOYER)
     assert not authenticate("kroon", password, clock).ok
+
+
+def test_an_unknown_username_is_not_written_to_the_audit_trail(database, clock):
+    # People type their password into the username field by mistake.
+    authenticate("mijn-geheime-zin", "x", clock)
+    assert "mijn-geheime-zin" not in AuditEvent.get().detail
