@@ -24,14 +24,19 @@ def current_parameters() -> Parameters:
     return _parameters
 
 
+def _encode(password: str) -> bytes:
+    # "surrogatepass": a lone surrogate (from a broken paste) must not crash the hashing.
+    return password.encode("utf-8", "surrogatepass")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(_encode(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches. A missing hash costs the same work, and fails."""
     try:
-        return _hasher.verify(password_hash or _dummy(), password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy(), _encode(password)) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

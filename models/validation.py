@@ -57,9 +57,12 @@ class FormChecker:
 
 
 def clean_text(value: str, *, required: bool = True, max_length: int = 300, what: str = "dit veld") -> str:
-    """Trimmed text without control characters; required unless told otherwise."""
+    """Trimmed text without control characters or lone surrogates; required unless told otherwise.
+
+    Format characters (zero-width joiners in emoji, direction marks) are kept: the screens
+    show every text as plain text, so they cannot change what else is shown."""
     value = " ".join(value.split())
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
         raise FieldError(f"Gebruik in {what} geen stuurtekens.")
     if required and not value:
         raise FieldError(f"Vul {what} in.")
@@ -90,7 +93,7 @@ def clean_postcode(value: str, country: str, *, required: bool = True) -> str:
             raise FieldError("Vul de postcode in.")
         return ""
     if country.strip().casefold() != NETHERLANDS:
-        if len(compact) > 20 or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in compact):
+        if len(compact) > 20 or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in compact):
             raise FieldError("Vul een geldige postcode in.")
         return compact
     match = DUTCH_POSTCODE.match(compact)
