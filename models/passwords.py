@@ -35,8 +35,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches. A missing hash costs the same work, and fails."""
+    dummy = _dummy()  # made on the first call of either kind, so even that one costs the same
     try:
-        return _hasher.verify(password_hash or _dummy(), _encode(password)) and password_hash is not None
+        return _hasher.verify(password_hash or dummy, _encode(password)) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
