@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from peewee import Case, fn
 
@@ -10,6 +12,7 @@ from models.access import require_employer, visible_professionals
 from models.accounts import Account
 from models.db import contains
 from models.professionals import Professional, Register, Registration, RegistrationPeriod
+from models.rules import Status
 from models.text import fold
 
 
@@ -23,6 +26,8 @@ class OverviewRow(NamedTuple):
     achieved: int
     status: str
     is_latest: bool  # False: the period before the latest one
+    sort_name: str  # folded "surname prefix initials", for sorting by name
+    search_name: str  # folded display name, for filtering as the user types
 
 
 def overview_rows(
@@ -54,6 +59,8 @@ def overview_rows(
             P.achieved,
             P.status,
             Case(None, [(P.seq == latest_seq, True)], False),
+            Professional.sort_name,
+            Professional.search_name,
         )
         .join(Registration)
         .join(Professional)
@@ -71,4 +78,69 @@ def overview_rows(
         query = query.where(contains(Registration.number, number.strip()))
     if fold(name):
         query = query.where(contains(Professional.search_name, fold(name)))
-    return [OverviewRow(*row[:8], bool(row[8])) for row in query.tuples()]
+    return [OverviewRow(*row[:8], bool(row[8]), *row[9:]) for row in query.tuples()]
+
+
+def filter_rows(rows: Sequence[OverviewRow], *, register: str = "", number: str = "", name: str = ""
+                ) -> list[OverviewRow]:
+    """The same filters as overview_rows(), applied to rows already fetched (as the user types).
+
+    `register` is a register's name ("" for all); number and name match anywhere, name
+    ignoring case and accents.
+    """
+    number, needle = number.strip(), fold(name)
+    return [row for row in rows
+            if (not register or row.register == register)
+            and (not number or number in row.number)
+            and (not needle or needle in row.search_name)]
+
+
+SORT_KEYS: dict[str, Callable[[OverviewRow], Any]] = {
+    "name": lambda row: (row.sort_name, row.register, not row.is_latest),
+    "register": lambda row: (row.register, row.sort_name, not row.is_latest),
+    "number": lambda row: (row.number, row.register, not row.is_latest),
+    "end_date": lambda row: (row.end_date, row.sort_name),
+    "norm": lambda row: (row.norm, row.sort_name),
+    "achieved": lambda row: (row.achieved, row.sort_name),
+    "status": lambda row: (row.status != Status.RED, row.end_date, row.sort_name),
+}
+DEFAULT_SORT = "status"  # red first, ending soonest first: as overview_rows() returns them
+
+
+def sort_rows(rows: Sequence[OverviewRow], key: str = DEFAULT_SORT, reverse: bool = False) -> list[OverviewRow]:
+    return sorted(rows, key=SORT_KEYS[key], reverse=reverse)
+
+
+@dataclass(frozen=True)
+class Summary:
+    professionals: int
+    red: int  # professionals with at least one red current period
+    red_ending_soon: int  # ... of which one ends within SOON_MONTHS
+
+
+SOON_MONTHS = 6
+
+
+def summarise(rows: Sequence[OverviewRow], today: dt.date) -> Summary:
+    """Counts for the summary line, over the latest periods in `rows`."""
+    horizon = _add_months(today, SOON_MONTHS)
+    red = {row.professional_id for row in rows if row.is_latest and row.status == Status.RED}
+    soon = {row.professional_id for row in rows
+            if row.is_latest and row.status == Status.RED and row.end_date <= horizon}
+    return Summary(len({row.professional_id for row in rows}), len(red), len(soon))
+
+
+def registers_present(rows: Sequence[OverviewRow]) -> list[str]:
+    """The registers to choose from in the register filter."""
+    return sorted({row.register for row in rows})
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
