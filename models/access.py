@@ -19,7 +19,8 @@ def own_branches(account: Account) -> Select:
     return (
         Branch.select(Branch.id)
         .join(Organisation)
-        .where(Branch.manager == account, Organisation.status == OrganisationStatus.APPROVED)
+        .where(Branch.manager == account, Organisation.status == OrganisationStatus.APPROVED,
+               Branch.removed_at.is_null())
     )
 
 
@@ -42,3 +43,27 @@ def require_staff(account: Account) -> None:
     """A Registerplein staff account, or AccessDenied."""
     if account.role != Role.STAFF:
         raise AccessDenied("Alleen medewerkers van Registerplein kunnen dit doen.")
+
+
+def require_member(account: Account) -> Branch:
+    """The branch (with its organisation) that an employer of an approved organisation manages, or AccessDenied.
+
+    A removed branch no longer counts: its manager has no part in the organisation any more.
+    """
+    if account.role != Role.EMPLOYER:
+        raise AccessDenied("Alleen een werkgeversaccount kan dit doen.")
+    branch = (Branch.select(Branch, Organisation).join(Organisation)
+              .where(Branch.manager == account, Branch.removed_at.is_null(),
+                     Organisation.status == OrganisationStatus.APPROVED)
+              .first())
+    if branch is None:
+        raise AccessDenied("Uw account hoort (nog) niet bij een goedgekeurde organisatie.")
+    return branch
+
+
+def require_admin(account: Account) -> Branch:
+    """The branch of a beheerder (an employer whose own branch is_admin, organisation approved), or AccessDenied."""
+    branch = require_member(account)
+    if not branch.is_admin:
+        raise AccessDenied("Alleen een beheerder kan de instellingen van de organisatie wijzigen.")
+    return branch

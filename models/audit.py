@@ -32,6 +32,11 @@ class Action(StrEnum):
     APPLICATION_APPROVED = "application_approved"
     APPLICATION_REJECTED = "application_rejected"
     ROLE_CHANGED = "role_changed"
+    BRANCH_ADDED = "branch_added"
+    BRANCH_RENAMED = "branch_renamed"
+    BRANCH_REMOVED = "branch_removed"
+    ORGANISATION_CHANGED = "organisation_changed"
+    CONTACT_CHANGED = "contact_changed"
 
 
 class AuditEvent(BaseModel):

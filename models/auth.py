@@ -94,7 +94,10 @@ def _organisation_refusal(account: Account) -> LoginResult | None:
     """An employer whose organisation is not approved may not go in yet; say why."""
     if account.role != Role.EMPLOYER:
         return None
-    organisation = (Organisation.select().join(Branch).where(Branch.manager == account).first())
+    branch = Branch.select(Branch, Organisation).join(Organisation).where(Branch.manager == account).first()
+    if branch is not None and branch.removed_at is not None:
+        return LoginResult(LoginStatus.FAILED)  # the branch was removed: this login no longer exists
+    organisation = branch.organisation if branch else None
     if organisation is None or organisation.status == OrganisationStatus.APPROVED:
         return None
     if organisation.status == OrganisationStatus.PENDING:

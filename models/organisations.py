@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from peewee import SQL, BooleanField, CharField, Check, DateTimeField, ForeignKeyField, TextField
+from peewee import SQL, BooleanField, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.accounts import Account
 from models.db import BaseModel, contains
@@ -43,6 +43,7 @@ class Organisation(BaseModel):
     decided_by = ForeignKeyField(Account, null=True, backref="decisions")
     decided_at = DateTimeField(null=True)
     created_at = DateTimeField()
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])  # raised by every change of the details
 
     class Meta:
         constraints = [
@@ -63,9 +64,11 @@ class Branch(BaseModel):
     manager = ForeignKeyField(Account, unique=True, backref="managed_branches")
     role = CharField(max_length=20, constraints=[Check("role IN ('contact_person', 'branch_manager')")])
     is_admin = BooleanField(default=False)
+    removed_at = DateTimeField(null=True)  # removed by a beheerder; kept for the audit trail
 
-    class Meta:
-        indexes = ((("organisation", "name"), True),)
+
+# Branch names are unique per organisation among the branches that are not removed.
+Branch.add_index(Branch.index(Branch.organisation, Branch.name, unique=True, where=Branch.removed_at.is_null()))
 
 
 def approved_organisations(search: str = "", limit: int = 50) -> list[Organisation]:

@@ -45,9 +45,10 @@ def overview_rows(
     soonest come first.
     """
     require_employer(account)
-    latest = RegistrationPeriod.alias("latest")
-    latest_seq = latest.select(fn.MAX(latest.seq)).where(latest.registration == Registration.id)
     P = RegistrationPeriod
+    latest = RegistrationPeriod.alias("latest")  # the registration's latest period, joined to each row
+    newest = RegistrationPeriod.alias("newest")
+    latest_seq = newest.select(fn.MAX(newest.seq)).where(newest.registration == Registration.id)
     query = (
         P.select(
             Professional.id,
@@ -58,7 +59,7 @@ def overview_rows(
             P.norm_total,
             P.achieved,
             P.status,
-            Case(None, [(P.seq == latest_seq, True)], False),
+            Case(None, [(P.seq == latest.seq, True)], False),
             Professional.sort_name,
             Professional.search_name,
         )
@@ -66,11 +67,15 @@ def overview_rows(
         .join(Professional)
         .switch(Registration)
         .join(Register)
+        .switch(Registration)
+        .join(latest, on=((latest.registration == Registration.id) & (latest.seq == latest_seq)))
         .where(
             Registration.professional.in_(visible_professionals(account, today)),
-            P.seq + 1 >= latest_seq,
+            P.seq + 1 >= latest.seq,
         )
-        .order_by(Case(P.status, [("red", 0)], 1), P.end_date, Professional.sort_name, Register.name, P.seq.desc())
+        # Red registrations ending soonest first; a previous period right under its latest one.
+        .order_by(Case(latest.status, [("red", 0)], 1), latest.end_date, Professional.sort_name, Register.name,
+                  Registration.number, P.seq.desc())
     )
     if register_id is not None:
         query = query.where(Registration.register == register_id)
@@ -78,7 +83,7 @@ def overview_rows(
         query = query.where(contains(Registration.number, number.strip()))
     if fold(name):
         query = query.where(contains(Professional.search_name, fold(name)))
-    return [OverviewRow(*row[:8], bool(row[8]), *row[9:]) for row in query.tuples()]
+    return [OverviewRow(*row[:8], bool(row[8]), *row[9:]) for row in query.tuples()]  # bool: SQLite gives 1/0
 
 
 def filter_rows(rows: Sequence[OverviewRow], *, register: str = "", number: str = "", name: str = ""
@@ -95,20 +100,35 @@ def filter_rows(rows: Sequence[OverviewRow], *, register: str = "", number: str 
             and (not needle or needle in row.search_name)]
 
 
+# The primary key per column, taken from a registration's latest period (see sort_rows).
 SORT_KEYS: dict[str, Callable[[OverviewRow], Any]] = {
-    "name": lambda row: (row.sort_name, row.register, not row.is_latest),
-    "register": lambda row: (row.register, row.sort_name, not row.is_latest),
-    "number": lambda row: (row.number, row.register, not row.is_latest),
-    "end_date": lambda row: (row.end_date, row.sort_name),
-    "norm": lambda row: (row.norm, row.sort_name),
-    "achieved": lambda row: (row.achieved, row.sort_name),
-    "status": lambda row: (row.status != Status.RED, row.end_date, row.sort_name),
+    "name": lambda row: row.sort_name,
+    "register": lambda row: row.register,
+    "number": lambda row: row.number,
+    "end_date": lambda row: row.end_date,
+    "norm": lambda row: row.norm,
+    "achieved": lambda row: row.achieved,
+    "status": lambda row: (row.status != Status.RED, row.end_date),
 }
 DEFAULT_SORT = "status"  # red first, ending soonest first: as overview_rows() returns them
 
 
+def _tiebreak(row: OverviewRow) -> tuple:
+    return row.sort_name, row.register, row.number, not row.is_latest
+
+
 def sort_rows(rows: Sequence[OverviewRow], key: str = DEFAULT_SORT, reverse: bool = False) -> list[OverviewRow]:
-    return sorted(rows, key=SORT_KEYS[key], reverse=reverse)
+    """Sorted on one column, ascending or descending, by each registration's latest period, so that
+    a previous period always stays right under its latest one; ties in name order."""
+    latest = {(row.professional_id, row.register, row.number): row for row in rows if row.is_latest}
+    primary = SORT_KEYS[key]
+
+    def registration_key(row: OverviewRow) -> Any:
+        return primary(latest.get((row.professional_id, row.register, row.number), row))
+
+    ordered = sorted(rows, key=_tiebreak)
+    ordered.sort(key=registration_key, reverse=reverse)  # stable: keeps the tiebreak order within equal keys
+    return ordered
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,34 @@ class ReasonDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; the confirming button names the action. Escape or Annuleren: False."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
+
+    def __init__(self, title: str, message: str, confirm: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.confirm = confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="form-title")
+            yield Static(Text(self.message))
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm, id="confirm", variant="error")
+                yield Button("Annuleren", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel").focus()  # the safe choice has the focus
+
+    @on(Button.Pressed, "#confirm")
+    def confirmed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import count
+from typing import NamedTuple
 
 from models import (
     AccessGrant,
@@ -94,4 +95,48 @@ def grant(person: Professional, to: Branch, end_date: dt.date | None = None,
     return AccessGrant.create(
         professional=person, branch=to, granted_at=NOW, end_date=end_date,
         revoked_at=NOW if revoked_by else None, revoked_by=revoked_by,
+    )
+
+
+def account_of(person: Professional) -> Account:
+    """The login of a professional made by `professional()`."""
+    return Account.get(Account.professional == person)
+
+
+class Employers(NamedTuple):
+    """Welzijn Utrecht: Verburg (contact person, beheerder) at Hoofdvestiging, Kroon (vestigingsmanager)
+    at Overvecht. Amersfoort: Jansen (beheerder) at Centrum. Plus a staff member and professional Test."""
+
+    utrecht: Organisation
+    hoofdvestiging: Branch
+    overvecht: Branch
+    amersfoort: Organisation
+    centrum: Branch
+    staff: Account
+    test: Professional
+
+    @property
+    def verburg(self) -> Account:
+        return self.hoofdvestiging.manager
+
+    @property
+    def kroon(self) -> Account:
+        return self.overvecht.manager
+
+    @property
+    def jansen(self) -> Account:
+        return self.centrum.manager
+
+
+def employers() -> Employers:
+    utrecht = organisation("Stichting Welzijn Utrecht")
+    amersfoort = organisation("Zorggroep Amersfoort")
+    return Employers(
+        utrecht=utrecht,
+        hoofdvestiging=branch(utrecht, "Hoofdvestiging", "verburg", role="contact_person", admin=True),
+        overvecht=branch(utrecht, "Overvecht", "kroon"),
+        amersfoort=amersfoort,
+        centrum=branch(amersfoort, "Centrum", "jansen", role="contact_person", admin=True),
+        staff=account("medewerker", Role.STAFF),
+        test=professional("T.", "Test"),
     )

@@ -51,6 +51,10 @@ class InzageApp(App):
             from screens.staff import StaffScreen
 
             self.show_only(StaffScreen(account))
+        elif account.role == Role.EMPLOYER:
+            from screens.employer import EmployerScreen
+
+            self.show_only(EmployerScreen(account))
         else:
             self.show_only(HomeScreen(account))
 

@@ -37,6 +37,17 @@ def database_url(cli_value: str | None = None) -> str:
     return cli_value or os.environ.get(DATABASE_URL_ENV) or default_database_url()
 
 
+EXPORT_DIR_ENV = "INZAGE_EXPORT_DIR"
+
+
+def export_dir() -> Path:
+    """Where exports go: $INZAGE_EXPORT_DIR, else the user's Documents folder, else the data folder."""
+    if os.environ.get(EXPORT_DIR_ENV):
+        return Path(os.environ[EXPORT_DIR_ENV])
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else data_dir() / "export"
+
+
 IDLE_MINUTES_ENV = "INZAGE_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 15.0
 

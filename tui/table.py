@@ -207,6 +207,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cursor_column = 0
         self._row_cache: LRUCache[int, Strip] = LRUCache(256)
         self._styles: _LineStyles | None = None
+        self._lay_out_columns()
+
+    def _lay_out_columns(self) -> None:
         self._starts: list[int] = []
         x = 0
         for column in self.columns:
@@ -251,6 +254,14 @@ class VirtualTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self._post_highlighted()
+
+    def set_columns(self, columns: list[Column]) -> None:
+        """New column widths or labels (e.g. to fit the terminal after a resize); the rows stay."""
+        self.columns = list(columns)
+        self._cursor_column = min(self._cursor_column, len(self.columns) - 1)
+        self._row_cache.clear()
+        self._lay_out_columns()
+        self.refresh()
 
     def move_cursor(self, row: int) -> None:
         """Highlight row `row` (clamped to the rows there are) and scroll it into view."""

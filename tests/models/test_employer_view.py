@@ -131,3 +131,13 @@ def test_the_export_opens_in_excel(utrecht, clock, tmp_path):
     assert current.endswith(";31-12-2028;150;0;rood;huidig")
     assert path.stat().st_mode & 0o777 == 0o600
     assert export_overview(rows, tmp_path, TODAY) != path  # a second export does not overwrite the first
+
+
+@pytest.mark.parametrize("key", ["status", "name", "end_date", "register", "number", "norm", "achieved"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_previous_period_stays_right_under_its_latest_one(utrecht, clock, key, reverse):
+    for surname, end in [("Kroon", dt.date(2027, 3, 1)), ("Aarts", dt.date(2030, 1, 1)), ("Baas", dt.date(2028, 1, 1))]:
+        followed(utrecht, "M.", surname, end=end)
+    rows = sort_rows(overview_rows(utrecht["overvecht"].manager, TODAY), key, reverse)
+    assert [row.is_latest for row in rows] == [True, False] * 3
+    assert [rows[i].name for i in (0, 2, 4)] == [rows[i].name for i in (1, 3, 5)]

@@ -7,7 +7,7 @@ import pytest
 from peewee import DataError, IntegrityError
 from playhouse.schema_diff import diff_models
 
-from models import ALL_MODELS, AccessGrant, Account, Registration, Role
+from models import ALL_MODELS, AccessGrant, Account, Organisation, Registration, Role
 from models.db import open_database
 from models.schema import HISTORY_TABLE, SchemaState, inspect_schema, migrate
 from tests import story
@@ -21,7 +21,7 @@ def test_migrations_produce_exactly_the_models(database):
 def test_a_new_database_is_empty_then_current(tmp_path):
     database = open_database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     assert inspect_schema(database).state == SchemaState.EMPTY
-    assert migrate(database) == ["0001_initial", "0002_codes_mail_lockout"]
+    assert migrate(database) == ["0001_initial", "0002_codes_mail_lockout", "0003_branches_versions"]
     assert inspect_schema(database).state == SchemaState.CURRENT
     assert migrate(database) == []  # nothing pending on a current database
 
@@ -29,7 +29,8 @@ def test_a_new_database_is_empty_then_current(tmp_path):
 def test_a_schema_missing_a_migration_is_outdated(database):
     database.execute_sql(f"DELETE FROM {HISTORY_TABLE}")
     report = inspect_schema(database)
-    assert (report.state, report.pending) == (SchemaState.OUTDATED, ["0001_initial", "0002_codes_mail_lockout"])
+    assert (report.state, report.pending) == (
+        SchemaState.OUTDATED, ["0001_initial", "0002_codes_mail_lockout", "0003_branches_versions"])
 
 
 def test_a_schema_from_a_newer_version_is_recognised(database):
@@ -130,7 +131,11 @@ def test_upgrading_from_the_first_schema_keeps_the_data(tmp_path):
     database.execute_sql("INSERT INTO account (username, name, email, role, failed_logins, created_at) "
                          "VALUES ('medewerker', 'M', 'm@example.nl', 'staff', 0, '2026-01-01 00:00:00')")
     assert inspect_schema(database).state == SchemaState.OUTDATED
-    assert migrate(database) == ["0002_codes_mail_lockout"]
+    database.execute_sql("INSERT INTO organisation (name, name_key, visit_address, visit_postcode, visit_city, "
+                         "country, status, created_at) VALUES ('W', 'w', 'Straat 1', '3511 AB', 'Utrecht', "
+                         "'Nederland', 'pending', '2026-01-01 00:00:00')")
+    assert migrate(database) == ["0002_codes_mail_lockout", "0003_branches_versions"]
     account = Account.get(Account.username == "medewerker")
     assert (account.name, account.first_failed_at) == ("M", None)
+    assert Organisation.get().version == 1
     assert not any(diff_models(database, ALL_MODELS))

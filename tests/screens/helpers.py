@@ -35,3 +35,8 @@ def screen_text(app) -> str:
 
 def notifications(app) -> list[str]:
     return [notification.message for notification in app._notifications]
+
+
+def screen_lines(app) -> list[str]:
+    """The whole screen as plain text lines, as a user would read it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -9,7 +9,7 @@ from models import Account, Organisation, OutgoingEmail, Role
 from models.codes import create_manager_account
 from screens.apply import ApplyScreen
 from screens.dialogs import MessageDialog
-from screens.home import HomeScreen
+from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from screens.recover import CodeScreen, ForgotScreen
 from tests import story
@@ -112,7 +112,7 @@ async def test_forgot_login_details_then_set_a_new_password_with_the_code(sqlite
         assert app.screen.query_one("#username", Input).value == "kroon"
         await pilot.press(*"zonnebloem-op-de-dijk", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, EmployerScreen)
 
 
 async def test_a_new_manager_activates_through_the_code_screen(sqlite_db, clock, tmp_path):
@@ -132,7 +132,7 @@ async def test_a_new_manager_activates_through_the_code_screen(sqlite_db, clock,
         await pilot.press("enter")
         await settle(pilot)
         await log_in(pilot, "dkroon", "lange-wandeling-langs-de-vecht")
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, EmployerScreen)
     assert Account.get(Account.username == "dkroon").password_hash is not None
 
 

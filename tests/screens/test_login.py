@@ -8,7 +8,7 @@ from textual.widgets import Checkbox, Input
 from models import Role
 from models.audit import Action, AuditEvent
 from models.demo import DemoLogin, DemoSummary
-from screens.home import HomeScreen
+from screens.employer import EmployerScreen
 from screens.login import PENDING, WRONG_CREDENTIALS, LoginScreen
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, screen_text, settle
@@ -37,10 +37,9 @@ async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock, tmp_pat
         await pilot.press(*"kroon", "enter")  # Enter moves on to the password
         await pilot.press(*story.PASSWORD, "enter")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        text = screen_text(app)
-        assert "Welkom, Kroon" in text
-        assert "vestigingsmanager van Stichting Welzijn Utrecht, vestiging Overvecht" in text
+        assert isinstance(app.screen, EmployerScreen)
+        assert app.screen.sub_title == ("U bent vestigingsmanager van Stichting Welzijn Utrecht, "
+                                        "vestiging Overvecht.")
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
@@ -104,7 +103,8 @@ async def test_the_remembered_username_is_filled_in_next_time(sqlite_db, clock, 
 
 
 async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock, tmp_path):
-    story.account("lastig", Role.EMPLOYER, name="[bold]Lastig[/] [link=x]")
+    person = story.professional("L.", "Lastig", with_account=False)
+    story.account("lastig", Role.PROFESSIONAL, name="[bold]Lastig[/] [link=x]", professional=person)
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "lastig", story.PASSWORD)
@@ -144,15 +144,15 @@ async def test_after_15_idle_minutes_the_session_returns_to_login(sqlite_db, clo
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, EmployerScreen)
         clock.advance(dt.timedelta(minutes=14, seconds=59))
         app.lock_if_idle()
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("tab")  # input resets the idle time
+        assert isinstance(app.screen, EmployerScreen)
+        await pilot.press("down")  # input resets the idle time
         clock.advance(dt.timedelta(minutes=14, seconds=59))
         app.lock_if_idle()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, EmployerScreen)
         clock.advance(dt.timedelta(seconds=1))
         app.lock_if_idle()
         await pilot.pause()

@@ -1,0 +1,136 @@
+"""An employer's own details (name, email, password) and the organisation's details.
+
+Every employer of the organisation sees the organisation's details; only a beheerder
+changes them, and a save never silently overwrites someone else's change (version).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.access import require_admin, require_member
+from models.accounts import Account
+from models.applications import ApplicationForm, check_organisation
+from models.audit import Action, AuditEvent
+from models.auth import count_failure, is_locked
+from models.clock import Clock
+from models.db import locked, write_transaction
+from models.organisations import Organisation
+from models.passwords import hash_password, verify_password
+from models.text import fold
+from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
+
+# The organisation's fields, named as in the application form (and the screens' FormFields).
+ORGANISATION_FIELDS = ("company", "visit_address", "visit_postcode", "visit_city", "postal_address",
+                       "postal_postcode", "postal_city", "country")
+WRONG_PASSWORD = "Uw huidige wachtwoord klopt niet."
+
+
+class ChangedMeanwhile(Exception):
+    """Someone else saved the organisation's details after this user loaded them."""
+
+    def __init__(self) -> None:
+        super().__init__("De organisatiegegevens zijn intussen door iemand anders gewijzigd. U ziet nu de "
+                         "nieuwe gegevens; breng uw wijziging zo nodig opnieuw aan en sla die op.")
+
+
+@dataclass(frozen=True)
+class OrganisationForm:
+    """The organisation's details as the form shows them, the version they were read at, and
+    whether the reader may change them."""
+
+    values: dict[str, str]  # field id (ORGANISATION_FIELDS) -> text
+    version: int
+    editable: bool
+
+
+def update_contact(account: Account, name: str, email: str, clock: Clock) -> Account:
+    """Change the employer's own name and email; FormErrors names `name` and `email`.
+
+    `account` itself is updated too, so the session shows the new details.
+    """
+    require_member(account)
+    checker = FormChecker()
+    name = checker.check("name", clean_text, name, what="uw naam")
+    email = checker.check("email", clean_email, email)
+    checker.raise_if_any()
+    now = clock.now()
+    with write_transaction():
+        current = locked(Account.select().where(Account.id == account.id)).get()
+        if (current.name, current.email) != (name, email):
+            Account.update(name=name, email=email).where(Account.id == account.id).execute()
+            AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account,
+                              detail={"email": [current.email, email]} if current.email != email else None)
+    account.name, account.email = name, email
+    return account
+
+
+def change_password(account: Account, current: str, new: str, repeat: str, clock: Clock) -> None:
+    """Set a new password after checking the current one. Slow (argon2id): call it from a worker.
+
+    Any account may change its own password: knowing the current one is the check.
+
+    FormErrors names `current`, `password` and `repeat`. A wrong current password counts as a
+    failed login, so the lockout also guards this door.
+    """
+    checker = FormChecker()
+    if not current:
+        checker.fail("current", "Vul uw huidige wachtwoord in.")
+    checker.check("password", check_password, new, username=account.username,
+                  other_inputs=tuple(v for v in (account.name, account.email) if v))
+    if "password" not in checker.errors:
+        checker.check("repeat", check_repeat, new, repeat, "De wachtwoorden zijn niet gelijk.")
+    if "password" not in checker.errors and current and new == current:
+        checker.fail("password", "Kies een ander wachtwoord dan uw huidige.")
+    checker.raise_if_any()
+    stored = Account.get_by_id(account.id)
+    current_ok = verify_password(stored.password_hash, current)
+    new_hash = hash_password(new) if current_ok else None
+    now = clock.now()
+    with write_transaction():
+        fresh = locked(Account.select().where(Account.id == account.id)).get()
+        usable = current_ok and fresh.password_hash == stored.password_hash and not is_locked(fresh, now)
+        if usable:
+            fresh.password_hash = new_hash
+            fresh.save()
+            AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
+                              detail={"purpose": "change"})
+        elif not is_locked(fresh, now):
+            count_failure(fresh, now)  # committed: the failure counts even though we refuse
+    if not usable:
+        raise FormErrors({"current": WRONG_PASSWORD})
+    account.password_hash = new_hash
+
+
+def organisation_form(account: Account) -> OrganisationForm:
+    """The details of the account's own organisation; any of its employers may read them."""
+    own = require_member(account)
+    org = Organisation.get_by_id(own.organisation_id)
+    values = {"company": org.name, "visit_address": org.visit_address, "visit_postcode": org.visit_postcode,
+              "visit_city": org.visit_city, "postal_address": org.postal_address or "",
+              "postal_postcode": org.postal_postcode or "", "postal_city": org.postal_city or "",
+              "country": org.country}
+    return OrganisationForm(values, org.version, own.is_admin)
+
+
+def update_organisation(account: Account, values: dict[str, str], expected_version: int, clock: Clock) -> int:
+    """Save the organisation's details, checked as in the application form; returns the new version.
+
+    Only when nobody saved since `expected_version` was read; otherwise ChangedMeanwhile.
+    """
+    require_admin(account)
+    form = ApplicationForm(**{key: values.get(key, "") for key in ORGANISATION_FIELDS})
+    checker = FormChecker()
+    details = check_organisation(form, checker)
+    checker.raise_if_any()
+    now = clock.now()
+    with write_transaction():
+        own = require_admin(account)  # again: the beheerder right may have been taken away meanwhile
+        changed = (Organisation.update(name_key=fold(details.name), version=Organisation.version + 1,
+                                       **details.__dict__)
+                   .where(Organisation.id == own.organisation_id, Organisation.version == expected_version)
+                   .execute())
+        if not changed:
+            raise ChangedMeanwhile()
+        AuditEvent.record(now, Action.ORGANISATION_CHANGED, actor=account, organisation=own.organisation_id,
+                          detail={"version": expected_version + 1})
+    return expected_version + 1

@@ -1,0 +1,330 @@
+"""Vestigingen: the organisation's branches, their managers and roles, as a pane of the employer workspace.
+
+Every employer of the organisation sees the table; a beheerder adds (N), renames (E) and
+removes (Delete) branches, and changes roles (Space) and beheerders (B), saved in one
+step with Ctrl+S. Pending changes are marked with * until they are saved.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, RadioButton, RadioSet, Static
+
+from models.accounts import Account
+from models.branches import (
+    BranchRow,
+    GrantsInForce,
+    add_branch,
+    branch_rows,
+    may_change_branches,
+    remove_branch,
+    rename_branch,
+    save_roles,
+)
+from models.organisations import Branch, ManagerRole
+from screens.dialogs import ConfirmDialog
+from screens.form import FormScreen
+from tui.widgets import DomainPane, FormField
+
+INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of afdelingen van uw organisatie. "
+         "Een vestigingsmanager ziet alleen de professionals die zijn of haar vestiging hebben gekozen. "
+         "Een beheerder mag alle instellingen van de organisatie wijzigen.")
+HOW_TO = ("N: nieuwe vestiging, E: naam wijzigen, Spatie: rol wisselen, B: beheerder aan/uit, "
+          "Ctrl+S: rollen opslaan, Delete: verwijderen.")
+READ_ONLY = "Alleen een beheerder kan vestigingen, managers en rollen wijzigen. U ziet hier het overzicht."
+PENDING = "* Gewijzigd maar nog niet opgeslagen. Kies Ctrl+S om de rollen op te slaan."
+NOTHING_TO_SAVE = "Er zijn geen gewijzigde rollen om op te slaan."
+ROLES_SAVED = "De rollen zijn opgeslagen."
+# Two-line headers keep the seed's column names and still fit a 100-column terminal.
+COLUMNS = ("Vestiging/\nafdeling", "Manager", "Professionals\ngekoppeld", "Contactpersoon\nwerkgever",
+           "Vestigings-\nmanager", "Beheerder")
+CHANGE_ACTIONS = {"new_branch", "rename", "toggle_role", "toggle_admin", "save", "remove"}
+
+
+def _radio(selected: bool) -> Text:
+    return Text("(•)" if selected else "( )")
+
+
+def _check(checked: bool) -> Text:
+    return Text("[x] ja" if checked else "[ ] nee")
+
+
+class BranchesPane(DomainPane):
+    """The seed's table of branches; read-only for an employer who is not a beheerder."""
+
+    DEFAULT_CSS = """
+    BranchesPane {
+        height: 1fr;
+        padding: 0 1;
+    }
+    BranchesPane > #branches-table {
+        height: auto;
+        max-height: 1fr;
+        margin: 1 0;
+    }
+    BranchesPane > #branches-read-only {
+        color: $warning;
+    }
+    BranchesPane > .-hidden {
+        display: none;
+    }
+    """
+
+    BINDINGS = [
+        Binding("n", "new_branch", "Nieuwe vestiging"),
+        Binding("e", "rename", "Naam wijzigen"),
+        Binding("space", "toggle_role", "Rol wisselen"),
+        Binding("b", "toggle_admin", "Beheerder"),
+        Binding("ctrl+s", "save", "Opslaan"),
+        Binding("delete", "remove", "Verwijderen"),
+    ]
+
+    def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.account = account
+        self.rows: list[BranchRow] = []
+        self.pending: dict[int, tuple[str, bool]] = {}  # branch id -> (role, is_admin) not yet saved
+        self.can_change = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(INTRO, classes="hint")
+        yield Static(HOW_TO, id="branches-how-to", classes="hint -hidden")
+        yield Static(READ_ONLY, id="branches-read-only", classes="-hidden")
+        yield DataTable(id="branches-table", cursor_type="row", zebra_stripes=True, header_height=2)
+        yield Static(PENDING, id="branches-pending", classes="hint -hidden")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*(Text(label) for label in COLUMNS))
+        self.load()
+
+    # -- loading and showing ---------------------------------------------------------------------------
+    def load(self) -> None:
+        account, today = self.account, self.app.clock.today()
+        self.run_domain(lambda: (branch_rows(account, today), may_change_branches(account)), self.show_rows)
+
+    def show_rows(self, result: tuple[list[BranchRow], bool]) -> None:
+        self.rows, self.can_change = result
+        known = {row.id: row for row in self.rows}
+        self.pending = {branch_id: change for branch_id, change in self.pending.items()
+                        if branch_id in known and change != (known[branch_id].role, known[branch_id].is_admin)}
+        if not self.can_change:
+            self.pending.clear()
+        self.query_one("#branches-read-only").set_class(self.can_change, "-hidden")
+        self.query_one("#branches-how-to").set_class(not self.can_change, "-hidden")
+        self.render_rows()
+        self.refresh_bindings()
+
+    def render_rows(self) -> None:
+        table = self.query_one(DataTable)
+        current = self.current_row()
+        table.clear()
+        for row in self.rows:
+            role, is_admin = self.effective(row)
+            mark = "* " if row.id in self.pending else ""
+            manager = Text(row.manager_name)
+            manager.append(f" ({row.manager_username})", style="dim")
+            if not row.manager_activated:
+                manager.append(" · nog niet geactiveerd", style="italic")
+            table.add_row(Text(mark + row.name), manager, Text(str(row.linked), justify="right"),
+                          _radio(role == ManagerRole.CONTACT_PERSON), _radio(role == ManagerRole.BRANCH_MANAGER),
+                          _check(is_admin), key=str(row.id))
+        if current is not None and str(current.id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(current.id)))
+        self.query_one("#branches-pending").set_class(not self.pending, "-hidden")
+
+    def current_row(self) -> BranchRow | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((row for row in self.rows if str(row.id) == key), None)
+
+    def effective(self, row: BranchRow) -> tuple[str, bool]:
+        return self.pending.get(row.id, (row.role, row.is_admin))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CHANGE_ACTIONS and not self.can_change:
+            return False  # hidden and inactive: only a beheerder changes branches
+        return True
+
+    # -- roles: marked first, saved together -------------------------------------------------------------
+    def mark(self, row: BranchRow, role: str, is_admin: bool) -> None:
+        if (role, is_admin) == (row.role, row.is_admin):
+            self.pending.pop(row.id, None)
+        else:
+            self.pending[row.id] = (role, is_admin)
+        self.render_rows()
+
+    def action_toggle_role(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            role, is_admin = self.effective(row)
+            other = (ManagerRole.BRANCH_MANAGER if role == ManagerRole.CONTACT_PERSON
+                     else ManagerRole.CONTACT_PERSON)
+            self.mark(row, str(other), is_admin)
+
+    def action_toggle_admin(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            role, is_admin = self.effective(row)
+            self.mark(row, role, not is_admin)
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        if not self.pending:
+            self.notify(NOTHING_TO_SAVE)
+            return
+        self.busy = True
+        account, changes, clock = self.account, dict(self.pending), self.app.clock
+        self.run_domain(lambda: save_roles(account, changes, clock), self.roles_saved, self.refused)
+
+    def roles_saved(self, changed: int) -> None:
+        self.busy = False
+        self.pending.clear()
+        self.notify(ROLES_SAVED)
+        self.load()
+
+    def refused(self, refusal: Exception) -> None:
+        """A refusal keeps the pending changes, so the user can correct them; the table is refreshed."""
+        self.show_refusal(refusal)
+        self.load()
+
+    # -- adding, renaming, removing ------------------------------------------------------------------------
+    def action_new_branch(self) -> None:
+        self.app.push_screen(NewBranchScreen(self.account), self.branch_added)
+
+    def branch_added(self, branch: Branch | None) -> None:
+        if branch is not None:
+            self.notify(f"Vestiging {branch.name} is toegevoegd. {branch.manager.name} krijgt een e-mail met "
+                        "een activeringscode om een wachtwoord te kiezen.", markup=False, timeout=10)
+            self.load()
+
+    def action_rename(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.app.push_screen(RenameBranchScreen(self.account, row), self.renamed)
+
+    def renamed(self, branch: Branch | None) -> None:
+        if branch is not None:
+            self.notify(f"De naam is gewijzigd in {branch.name}.", markup=False)
+            self.load()
+
+    def action_remove(self) -> None:
+        row = self.current_row()
+        if row is None or self.busy:
+            return
+        message = (f"{row.manager_name} ({row.manager_username}) kan daarna niet meer inloggen. "
+                   "Professionals kunnen deze vestiging niet meer kiezen.")
+        self.app.push_screen(ConfirmDialog(f"{row.name} verwijderen?", message, "Verwijderen"),
+                             lambda yes: self.remove(row, end_grants=False) if yes else None)
+
+    def remove(self, row: BranchRow, end_grants: bool) -> None:
+        self.busy = True
+        account, clock = self.account, self.app.clock
+        self.run_domain(lambda: remove_branch(account, row.id, end_grants, clock), lambda _: self.removed(row),
+                        lambda refusal: self.remove_refused(row, refusal), expected=(GrantsInForce,))
+
+    def remove_refused(self, row: BranchRow, refusal: Exception) -> None:
+        if not isinstance(refusal, GrantsInForce):
+            self.refused(refusal)
+            return
+        self.busy = False
+        self.app.push_screen(
+            ConfirmDialog(f"{row.name} verwijderen?", f"{refusal} Wilt u de vestiging toch verwijderen?",
+                          "Verwijderen en inzage beëindigen"),
+            lambda yes: self.remove(row, end_grants=True) if yes else None)
+
+    def removed(self, row: BranchRow) -> None:
+        self.busy = False
+        self.pending.pop(row.id, None)
+        self.notify(f"Vestiging {row.name} is verwijderd.", markup=False)
+        self.load()
+
+
+class NewBranchScreen(FormScreen):
+    """A new branch with its manager; the manager receives an activation code by email."""
+
+    def __init__(self, account: Account) -> None:
+        super().__init__()
+        self.account = account
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(classes="form", id="new-branch-form"):
+            yield Label("Nieuwe vestiging of afdeling", classes="form-title")
+            yield Static("De manager krijgt per e-mail een activeringscode en kiest daarmee zelf een wachtwoord.",
+                         classes="hint")
+            yield FormField("Naam van de vestiging of afdeling", "name", required=True, max_length=300)
+            yield FormField("Naam van de manager", "manager_name", required=True, max_length=300)
+            yield FormField("E-mailadres van de manager", "manager_email", required=True, max_length=320)
+            yield FormField("Gebruikersnaam van de manager", "manager_username", required=True, max_length=50)
+            yield Label("Rol van de manager", classes="section-title")
+            with RadioSet(id="role"):
+                yield RadioButton("Contactpersoon werkgever", id="role-contact_person")
+                yield RadioButton("Vestigingsmanager", id="role-branch_manager", value=True)
+            yield Checkbox("Beheerder: mag alle instellingen wijzigen", id="is_admin")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Annuleren", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    def values(self) -> dict[str, str]:
+        pressed = self.query_one(RadioSet).pressed_button
+        role = ManagerRole.CONTACT_PERSON if pressed and pressed.id == "role-contact_person" else \
+            ManagerRole.BRANCH_MANAGER
+        return {**super().values(), "role": str(role),
+                "is_admin": "1" if self.query_one("#is_admin", Checkbox).value else ""}
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def submit(self, values: dict[str, str]) -> Branch:
+        return add_branch(self.account, values["name"], values["manager_name"], values["manager_email"],
+                          values["manager_username"], values["role"], values["is_admin"] == "1", self.app.clock)
+
+    def done(self, branch: Branch) -> None:
+        self.app.deliver_mail()
+        self.dismiss(branch)
+
+
+class RenameBranchScreen(FormScreen):
+    """Another name for a branch; professionals see it beside the organisation's name."""
+
+    def __init__(self, account: Account, row: BranchRow) -> None:
+        super().__init__()
+        self.account = account
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="form", id="rename-branch-form"):
+            yield Label(Text(f"{self.row.name}: naam wijzigen"), classes="form-title")
+            yield FormField("Nieuwe naam", "name", required=True, value=self.row.name, max_length=300)
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Annuleren", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def submit(self, values: dict[str, str]) -> Branch:
+        return rename_branch(self.account, self.row.id, values["name"], self.app.clock)
+
+    def done(self, branch: Branch) -> None:
+        self.dismiss(branch)

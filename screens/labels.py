@@ -1,0 +1,46 @@
+"""Dutch words for the codes the domain uses, and the status shown as dot, symbol and word."""
+from __future__ import annotations
+
+from rich.text import Text
+
+CATEGORY = {
+    "training": "Scholing",  # geaccrediteerde scholing
+    "supervision": "Supervisie",
+    "intervision": "Intervisie",
+    "case_discussion": "Casuïstiek",
+    "coaching": "Coaching",
+    "peer_consultation": "Consultatie",  # collegiale consultatie
+    "other": "Overige",  # overige deskundigheidsbevordering
+}
+RULE = {
+    "total": "Totaal",
+    "training": "Scholing (minimum)",
+    "reflection": "Reflectie (minimum)",
+    "other": "Overige (maximum)",
+}
+REGISTRATION_TYPE = {"basis": "basis", "aspirant": "aspirant", "registered": "geregistreerd"}
+MANAGER_ROLE = {"contact_person": "Contactpersoon werkgever", "branch_manager": "Vestigingsmanager"}
+
+# Readable without colour: a symbol and a word beside the coloured dot.
+STATUS = {
+    "green": ("● ✔ groen", "bold green"),
+    "red": ("● ✖ rood", "bold red"),
+}
+
+
+def status_text(status: str) -> Text:
+    label, style = STATUS.get(status, (status, ""))
+    return Text(label, style=style)
+
+
+def progress_bar(achieved: int, required: int | None, width: int = 20, is_maximum: bool = False) -> Text:
+    """A bar with numbers, e.g. `██████████░░░░░░░░░░  75/150`; a maximum shows as counted/max
+    in a neutral colour (falling short of a maximum is no shortfall)."""
+    if not required:
+        return Text(f"{'█' * width}  {achieved}", style="green")
+    filled = min(width, round(width * achieved / required))
+    style = "blue" if is_maximum else "green" if achieved >= required else "red"
+    bar = Text("█" * filled, style=style)
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f"  {achieved}/{required}")
+    return bar

@@ -1,0 +1,299 @@
+"""Vestigingen: who may see and change an organisation's branches, and the rules for changing them."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playhouse.test_utils import assert_query_count
+
+from models import AccessGrant, Account, AuditEvent, Branch, OutgoingEmail
+from models.access import AccessDenied, require_member
+from models.audit import Action
+from models.branches import (
+    BranchRefused,
+    GrantsInForce,
+    LastAdmin,
+    add_branch,
+    branch_rows,
+    may_change_branches,
+    remove_branch,
+    rename_branch,
+    save_roles,
+)
+from models.validation import FormErrors
+from tests import story
+
+NEW = {"name": "Zuilen", "manager_name": "P. de Vries", "manager_email": "P.deVries@Welzijn.nl",
+       "manager_username": "pdevries", "role": "branch_manager", "is_admin": False}
+
+
+@pytest.fixture
+def world(database):
+    return story.employers()
+
+
+def add(actor: Account, clock, **changes) -> Branch:
+    return add_branch(actor, **{**NEW, **changes}, clock=clock)
+
+
+def names(actor: Account, today: dt.date) -> list[str]:
+    return [row.name for row in branch_rows(actor, today)]
+
+
+def branch_state(branch: Branch) -> tuple:
+    fresh = Branch.get_by_id(branch.id)
+    return fresh.name, fresh.role, fresh.is_admin, fresh.removed_at
+
+
+# -- reading -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("who", ["verburg", "kroon"])
+def test_every_employer_of_the_organisation_sees_its_branches(world, today, who):
+    rows = branch_rows(getattr(world, who), today)
+    assert [(r.name, r.manager_name, r.manager_username, r.role, r.is_admin) for r in rows] == [
+        ("Hoofdvestiging", "Verburg", "verburg", "contact_person", True),
+        ("Overvecht", "Kroon", "kroon", "branch_manager", False),
+    ]
+    assert rows[0].manager_email == "verburg@example.nl" and rows[0].manager_activated
+
+
+def test_an_employer_of_another_organisation_sees_only_their_own(world, today):
+    assert names(world.jansen, today) == ["Centrum"]
+
+
+@pytest.mark.parametrize("who", ["staff", "professional"])
+def test_staff_and_professionals_see_no_branches(world, today, who):
+    actor = world.staff if who == "staff" else story.account_of(world.test)
+    with pytest.raises(AccessDenied):
+        branch_rows(actor, today)
+    assert not may_change_branches(actor)
+
+
+def test_a_pending_organisation_shows_nothing_yet(database, today):
+    pending = story.organisation("Nieuw BV", status="pending")
+    applicant = story.branch(pending, "Hoofdvestiging", "nieuw", role="contact_person", admin=True).manager
+    with pytest.raises(AccessDenied):
+        branch_rows(applicant, today)
+
+
+def test_only_a_beheerder_may_change(world):
+    assert may_change_branches(world.verburg)
+    assert not may_change_branches(world.kroon)
+
+
+def test_linked_counts_only_grants_in_force_today_in_one_query(world, today):
+    ander, derde, vierde = (story.professional("A.", "Ander"), story.professional("D.", "Derde"),
+                            story.professional("V.", "Vierde"))
+    story.grant(world.test, world.overvecht)  # until revoked
+    story.grant(ander, world.overvecht, end_date=today)  # still in force today
+    story.grant(derde, world.overvecht, end_date=today - dt.timedelta(days=1))  # expired
+    story.grant(vierde, world.overvecht, revoked_by=world.kroon)  # revoked
+    story.grant(world.test, world.hoofdvestiging, revoked_by=story.account_of(world.test))
+    story.grant(world.test, world.centrum)  # another organisation
+    with assert_query_count(2):  # who may read, then the rows: not a query per branch
+        rows = branch_rows(world.verburg, today)
+    assert {row.name: row.linked for row in rows} == {"Hoofdvestiging": 0, "Overvecht": 2}
+    later = today + dt.timedelta(days=1)
+    assert {row.name: row.linked for row in branch_rows(world.verburg, later)}["Overvecht"] == 1
+
+
+# -- adding ----------------------------------------------------------------------------------------------
+def test_a_beheerder_adds_a_branch_and_its_manager_gets_an_activation_code(world, clock, today):
+    branch = add(world.verburg, clock, is_admin=True)
+    manager = branch.manager
+    assert (manager.username, manager.email, manager.password_hash) == ("pdevries", "p.devries@welzijn.nl", None)
+    assert (branch.organisation_id, branch.role, branch.is_admin) == (world.utrecht.id, "branch_manager", True)
+    mail = OutgoingEmail.get()
+    assert mail.to_address == "p.devries@welzijn.nl" and "pdevries" in mail.body
+    assert names(world.verburg, today) == ["Hoofdvestiging", "Overvecht", "Zuilen"]
+    row = branch_rows(world.verburg, today)[-1]
+    assert not row.manager_activated
+    event = AuditEvent.get(AuditEvent.action == Action.BRANCH_ADDED)
+    assert (event.actor_id, event.branch_id, event.account_id) == (world.verburg.id, branch.id, manager.id)
+
+
+@pytest.mark.parametrize("who", ["kroon", "staff", "professional"])
+def test_others_may_not_add_a_branch(world, clock, who):
+    actor = {"kroon": world.kroon, "staff": world.staff, "professional": story.account_of(world.test)}[who]
+    with pytest.raises(AccessDenied):
+        add(actor, clock)
+    assert not Account.select().where(Account.username == "pdevries").exists()
+    assert OutgoingEmail.select().count() == 0
+
+
+def test_a_beheerder_of_another_organisation_adds_to_their_own(world, clock, today):
+    add(world.jansen, clock)
+    assert names(world.jansen, today) == ["Centrum", "Zuilen"]
+    assert "Zuilen" not in names(world.verburg, today)
+
+
+def test_every_wrong_field_is_named_and_nothing_is_created(world, clock):
+    with pytest.raises(FormErrors) as refused:
+        add(world.verburg, clock, name="overvecht", manager_name=" ", manager_email="geen-adres",
+            manager_username="kroon")
+    assert set(refused.value.errors) == {"name", "manager_name", "manager_email", "manager_username"}
+    assert "al een vestiging" in refused.value.errors["name"]
+    assert "al in gebruik" in refused.value.errors["manager_username"]
+    with pytest.raises(FormErrors) as refused:
+        add(world.verburg, clock, name="", manager_username="x")
+    assert set(refused.value.errors) == {"name", "manager_username"}
+    assert Branch.select().count() == 3 and OutgoingEmail.select().count() == 0
+
+
+def test_the_same_branch_name_may_be_used_in_another_organisation(world, clock):
+    assert add(world.jansen, clock, name="Overvecht").name == "Overvecht"
+
+
+def test_a_removed_branchs_name_can_be_used_again(world, clock, today):
+    remove_branch(world.verburg, world.overvecht.id, False, clock)
+    add(world.verburg, clock, name="Overvecht")
+    assert names(world.verburg, today) == ["Hoofdvestiging", "Overvecht"]
+
+
+# -- renaming --------------------------------------------------------------------------------------------
+def test_a_beheerder_renames_a_branch(world, clock, today):
+    rename_branch(world.verburg, world.overvecht.id, "  Overvecht  Noord ", clock)
+    assert names(world.verburg, today) == ["Hoofdvestiging", "Overvecht Noord"]
+    event = AuditEvent.get(AuditEvent.action == Action.BRANCH_RENAMED)
+    assert "Overvecht Noord" in event.detail
+
+
+def test_a_rename_to_a_taken_or_empty_name_is_refused(world, clock):
+    for name in ("hoofdvestiging", ""):
+        with pytest.raises(FormErrors) as refused:
+            rename_branch(world.verburg, world.overvecht.id, name, clock)
+        assert "name" in refused.value.errors
+    assert branch_state(world.overvecht)[0] == "Overvecht"
+
+
+def test_a_beheerder_cannot_rename_another_organisations_branch(world, clock):
+    with pytest.raises(AccessDenied):
+        rename_branch(world.verburg, world.centrum.id, "Overgenomen", clock)
+    with pytest.raises(AccessDenied):
+        rename_branch(world.kroon, world.overvecht.id, "Mijn eigen naam", clock)
+    assert branch_state(world.centrum)[0] == "Centrum" and branch_state(world.overvecht)[0] == "Overvecht"
+
+
+# -- roles --------------------------------------------------------------------------------------------------
+def test_roles_of_several_branches_are_saved_in_one_go(world, clock):
+    changed = save_roles(world.verburg, {world.overvecht.id: ("contact_person", True),
+                                         world.hoofdvestiging.id: ("branch_manager", True)}, clock)
+    assert changed == 2
+    assert branch_state(world.overvecht)[1:3] == ("contact_person", True)
+    assert branch_state(world.hoofdvestiging)[1:3] == ("branch_manager", True)
+    assert AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).count() == 2
+    # Unchanged entries are not audited.
+    assert save_roles(world.verburg, {world.overvecht.id: ("contact_person", True)}, clock) == 0
+    assert AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).count() == 2
+
+
+def test_a_beheerder_may_hand_over_and_then_can_no_longer_change(world, clock):
+    save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True),
+                               world.hoofdvestiging.id: ("contact_person", False)}, clock)
+    assert may_change_branches(world.kroon) and not may_change_branches(world.verburg)
+    with pytest.raises(AccessDenied):
+        save_roles(world.verburg, {world.hoofdvestiging.id: ("contact_person", True)}, clock)
+    assert branch_state(world.hoofdvestiging)[2] is False
+
+
+def test_the_last_beheerder_cannot_be_dropped(world, clock):
+    with pytest.raises(LastAdmin) as refused:
+        save_roles(world.verburg, {world.hoofdvestiging.id: ("contact_person", False),
+                                   world.overvecht.id: ("contact_person", False)}, clock)
+    assert "minstens één beheerder" in str(refused.value)
+    assert isinstance(refused.value, ValueError)
+    assert branch_state(world.hoofdvestiging)[1:3] == ("contact_person", True)
+    assert branch_state(world.overvecht)[1:3] == ("branch_manager", False)  # all or nothing
+    assert not AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).exists()
+
+
+def test_another_organisations_branch_is_refused_and_nothing_changes(world, clock):
+    with pytest.raises(AccessDenied):
+        save_roles(world.verburg, {world.overvecht.id: ("contact_person", True),
+                                   world.centrum.id: ("branch_manager", False)}, clock)
+    assert branch_state(world.centrum)[1:3] == ("contact_person", True)
+    assert branch_state(world.overvecht)[1:3] == ("branch_manager", False)
+
+
+@pytest.mark.parametrize("who", ["kroon", "jansen", "staff", "professional"])
+def test_only_the_organisations_beheerder_changes_roles(world, clock, who):
+    actor = {"kroon": world.kroon, "jansen": world.jansen, "staff": world.staff,
+             "professional": story.account_of(world.test)}[who]
+    with pytest.raises(AccessDenied):
+        save_roles(actor, {world.overvecht.id: ("contact_person", True)}, clock)
+    assert branch_state(world.overvecht)[1:3] == ("branch_manager", False)
+
+
+def test_an_unknown_role_is_refused(world, clock):
+    with pytest.raises(BranchRefused):
+        save_roles(world.verburg, {world.overvecht.id: ("baas", True)}, clock)
+
+
+# -- removing ----------------------------------------------------------------------------------------------
+def test_a_branch_without_grants_is_removed_and_its_manager_is_out(world, clock, today):
+    remove_branch(world.verburg, world.overvecht.id, False, clock)
+    assert branch_state(world.overvecht)[3] == clock.now()
+    assert names(world.verburg, today) == ["Hoofdvestiging"]
+    with pytest.raises(AccessDenied):
+        require_member(world.kroon)
+    with pytest.raises(AccessDenied):
+        branch_rows(world.kroon, today)
+    assert AuditEvent.get(AuditEvent.action == Action.BRANCH_REMOVED).branch_id == world.overvecht.id
+
+
+def test_grants_in_force_are_ended_only_when_confirmed(world, clock, today):
+    ander, oud = story.professional("A.", "Ander"), story.professional("O.", "Oud")
+    story.grant(world.test, world.overvecht)
+    story.grant(ander, world.overvecht, end_date=today + dt.timedelta(days=30))
+    expired = story.grant(oud, world.overvecht, end_date=today - dt.timedelta(days=1))
+    with pytest.raises(GrantsInForce) as asked:
+        remove_branch(world.verburg, world.overvecht.id, False, clock)
+    assert asked.value.count == 2
+    assert str(asked.value) == "2 professionals hebben nu inzage; hun inzage eindigt."
+    assert branch_state(world.overvecht)[3] is None
+    assert AccessGrant.select().where(AccessGrant.revoked_at.is_null(False)).count() == 0
+    remove_branch(world.verburg, world.overvecht.id, True, clock)
+    revoked = AccessGrant.select().where(AccessGrant.revoked_at == clock.now())
+    assert {(g.professional_id, g.revoked_by_id) for g in revoked} == {(world.test.id, world.verburg.id),
+                                                                       (ander.id, world.verburg.id)}
+    assert AccessGrant.get_by_id(expired.id).revoked_at is None  # history as it was
+    assert AuditEvent.select().where(AuditEvent.action == Action.GRANT_REVOKED).count() == 2
+    assert branch_state(world.overvecht)[3] == clock.now()
+
+
+def test_one_grant_is_said_in_the_singular(world, clock):
+    story.grant(world.test, world.overvecht)
+    with pytest.raises(GrantsInForce) as asked:
+        remove_branch(world.verburg, world.overvecht.id, False, clock)
+    assert str(asked.value) == "1 professional heeft nu inzage; hun inzage eindigt."
+
+
+def test_a_beheerder_cannot_remove_their_own_branch(world, clock):
+    with pytest.raises(BranchRefused):
+        remove_branch(world.verburg, world.hoofdvestiging.id, True, clock)
+    assert branch_state(world.hoofdvestiging)[3] is None
+
+
+def test_another_beheerders_branch_can_be_removed_while_one_remains(world, clock, today):
+    save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True)}, clock)
+    remove_branch(world.kroon, world.hoofdvestiging.id, False, clock)
+    assert names(world.kroon, today) == ["Overvecht"]
+    assert not may_change_branches(world.verburg)
+
+
+@pytest.mark.parametrize("who", ["kroon", "jansen", "staff", "professional"])
+def test_only_the_organisations_beheerder_removes(world, clock, who):
+    actor = {"kroon": world.kroon, "jansen": world.jansen, "staff": world.staff,
+             "professional": story.account_of(world.test)}[who]
+    with pytest.raises(AccessDenied):
+        remove_branch(actor, world.overvecht.id, True, clock)
+    assert branch_state(world.overvecht)[3] is None
+
+
+def test_a_removed_branch_cannot_be_removed_or_changed_again(world, clock):
+    remove_branch(world.verburg, world.overvecht.id, False, clock)
+    with pytest.raises(AccessDenied):
+        remove_branch(world.verburg, world.overvecht.id, False, clock)
+    with pytest.raises(AccessDenied):
+        save_roles(world.verburg, {world.overvecht.id: ("contact_person", True)}, clock)
+    with pytest.raises(AccessDenied):
+        rename_branch(world.verburg, world.overvecht.id, "Terug", clock)

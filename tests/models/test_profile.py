@@ -1,0 +1,180 @@
+"""An employer's own details and password, and the organisation's details with their version."""
+from __future__ import annotations
+
+import pytest
+
+from models import Account, AuditEvent, Organisation
+from models.access import AccessDenied
+from models.audit import Action
+from models.auth import authenticate
+from models.branches import remove_branch, save_roles
+from models.profile import (
+    ChangedMeanwhile,
+    change_password,
+    organisation_form,
+    update_contact,
+    update_organisation,
+)
+from models.validation import FormErrors
+from tests import story
+
+NEW_PASSWORD = "zonnebloem-op-de-dijk"
+DETAILS = {"company": "Stichting Welzijn Utrecht-Noord", "visit_address": "Vredenburg 40",
+           "visit_postcode": "3511bd", "visit_city": "Utrecht", "postal_address": "", "postal_postcode": "",
+           "postal_city": "", "country": "Nederland"}
+
+
+@pytest.fixture
+def world(database):
+    return story.employers()
+
+
+def actor_named(world, who: str) -> Account:
+    return {"verburg": world.verburg, "kroon": world.kroon, "jansen": world.jansen, "staff": world.staff,
+            "professional": story.account_of(world.test)}[who]
+
+
+# -- own contact details -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("who", ["verburg", "kroon", "jansen"])
+def test_every_employer_changes_their_own_contact_details(world, clock, who):
+    actor = actor_named(world, who)
+    update_contact(actor, "  M.  de Boer ", "M.deBoer@Welzijn.nl", clock)
+    stored = Account.get_by_id(actor.id)
+    assert (stored.name, stored.email) == ("M. de Boer", "m.deboer@welzijn.nl")
+    assert (actor.name, actor.email) == ("M. de Boer", "m.deboer@welzijn.nl")  # the session follows
+    assert AuditEvent.get(AuditEvent.action == Action.CONTACT_CHANGED).actor_id == actor.id
+
+
+@pytest.mark.parametrize("who", ["staff", "professional"])
+def test_staff_and_professionals_do_not_change_contact_details_here(world, clock, who):
+    actor = actor_named(world, who)
+    with pytest.raises(AccessDenied):
+        update_contact(actor, "Iemand Anders", "ander@example.nl", clock)
+    assert Account.get_by_id(actor.id).email == f"{actor.username}@example.nl"
+
+
+def test_wrong_contact_details_are_named(world, clock):
+    with pytest.raises(FormErrors) as refused:
+        update_contact(world.kroon, "", "geen-adres", clock)
+    assert set(refused.value.errors) == {"name", "email"}
+    assert Account.get_by_id(world.kroon.id).name == "Kroon"
+
+
+def test_a_removed_branchs_manager_changes_nothing(world, clock):
+    remove_branch(world.verburg, world.overvecht.id, False, clock)
+    with pytest.raises(AccessDenied):
+        update_contact(world.kroon, "Kroon", "kroon@elders.nl", clock)
+
+
+# -- password ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("who", ["verburg", "kroon", "staff", "professional"])
+def test_an_account_changes_its_own_password_with_the_current_one(world, clock, who):
+    actor = actor_named(world, who)
+    change_password(actor, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert authenticate(actor.username, NEW_PASSWORD, clock).account.id == actor.id
+    assert not authenticate(actor.username, story.PASSWORD, clock).ok
+    event = AuditEvent.get(AuditEvent.action == Action.PASSWORD_SET)
+    assert (event.actor_id, event.account_id) == (actor.id, actor.id)
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts_as_a_failure(world, clock):
+    before = Account.get_by_id(world.kroon.id).password_hash
+    with pytest.raises(FormErrors) as refused:
+        change_password(world.kroon, "niet-mijn-wachtwoord", NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert refused.value.errors == {"current": "Uw huidige wachtwoord klopt niet."}
+    stored = Account.get_by_id(world.kroon.id)
+    assert stored.password_hash == before and stored.failed_logins == 1
+    assert not AuditEvent.select().where(AuditEvent.action == Action.PASSWORD_SET).exists()
+
+
+def test_five_wrong_current_passwords_lock_the_account(world, clock):
+    for _ in range(5):
+        with pytest.raises(FormErrors):
+            change_password(world.kroon, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+    with pytest.raises(FormErrors):  # now even the right one does not work until the lock ends
+        change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert Account.get_by_id(world.kroon.id).locked_until is not None
+
+
+@pytest.mark.parametrize(("new", "repeat", "field"), [
+    ("kort", "kort", "password"),
+    ("kroon-in-de-regen-42", "kroon-in-de-regen-42", "password"),  # contains the username
+    (NEW_PASSWORD, "iets-anders-dan-dat", "repeat"),
+    (story.PASSWORD, story.PASSWORD, "password"),  # the same as now
+])
+def test_the_new_password_follows_the_policy(world, clock, new, repeat, field):
+    with pytest.raises(FormErrors) as refused:
+        change_password(world.kroon, story.PASSWORD, new, repeat, clock)
+    assert field in refused.value.errors
+    assert authenticate("kroon", story.PASSWORD, clock).ok
+
+
+def test_an_empty_current_password_is_asked_for(world, clock):
+    with pytest.raises(FormErrors) as refused:
+        change_password(world.kroon, "", NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert refused.value.errors["current"] == "Vul uw huidige wachtwoord in."
+
+
+# -- organisation details ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("who", "editable"), [("verburg", True), ("kroon", False)])
+def test_every_employer_reads_the_organisation_but_only_a_beheerder_may_edit(world, who, editable):
+    form = organisation_form(actor_named(world, who))
+    assert form.values["company"] == "Stichting Welzijn Utrecht"
+    assert form.values["visit_postcode"] == "3511 AB" and form.values["postal_address"] == ""
+    assert (form.version, form.editable) == (1, editable)
+
+
+def test_another_organisations_employer_reads_their_own(world):
+    assert organisation_form(world.jansen).values["company"] == "Zorggroep Amersfoort"
+
+
+@pytest.mark.parametrize("who", ["staff", "professional"])
+def test_staff_and_professionals_do_not_read_organisation_details_here(world, who):
+    with pytest.raises(AccessDenied):
+        organisation_form(actor_named(world, who))
+
+
+def test_a_beheerder_saves_the_details_checked_as_in_the_application(world, clock):
+    version = update_organisation(world.verburg, DETAILS, 1, clock)
+    org = Organisation.get_by_id(world.utrecht.id)
+    assert (version, org.version) == (2, 2)
+    assert (org.name, org.name_key, org.visit_postcode, org.postal_address) == (
+        "Stichting Welzijn Utrecht-Noord", "stichting welzijn utrecht-noord", "3511 BD", None)
+    assert AuditEvent.get(AuditEvent.action == Action.ORGANISATION_CHANGED).organisation_id == org.id
+    assert Organisation.get_by_id(world.amersfoort.id).name == "Zorggroep Amersfoort"
+
+
+def test_wrong_details_are_named_and_nothing_is_saved(world, clock):
+    with pytest.raises(FormErrors) as refused:
+        update_organisation(world.verburg, {**DETAILS, "company": "", "visit_postcode": "12",
+                                            "postal_address": "Postbus 1"}, 1, clock)
+    assert set(refused.value.errors) == {"company", "visit_postcode", "postal_postcode", "postal_city"}
+    org = Organisation.get_by_id(world.utrecht.id)
+    assert (org.name, org.version) == ("Stichting Welzijn Utrecht", 1)
+
+
+@pytest.mark.parametrize("who", ["kroon", "staff", "professional"])
+def test_others_may_not_change_the_organisation(world, clock, who):
+    with pytest.raises(AccessDenied):
+        update_organisation(actor_named(world, who), DETAILS, 1, clock)
+    assert Organisation.get_by_id(world.utrecht.id).version == 1
+
+
+def test_a_beheerder_of_another_organisation_changes_only_their_own(world, clock):
+    update_organisation(world.jansen, {**DETAILS, "company": "Zorggroep Eemland"}, 1, clock)
+    assert Organisation.get_by_id(world.amersfoort.id).name == "Zorggroep Eemland"
+    assert Organisation.get_by_id(world.utrecht.id).name == "Stichting Welzijn Utrecht"
+
+
+def test_a_save_never_overwrites_a_change_made_meanwhile(world, clock):
+    save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True)}, clock)  # Kroon is beheerder too
+    mine, theirs = organisation_form(world.verburg), organisation_form(world.kroon)
+    update_organisation(world.kroon, {**theirs.values, "visit_city": "Utrecht-Oost"}, theirs.version, clock)
+    with pytest.raises(ChangedMeanwhile) as refused:
+        update_organisation(world.verburg, {**mine.values, "company": "Welzijn Utrecht"}, mine.version, clock)
+    assert "intussen door iemand anders gewijzigd" in str(refused.value)
+    org = Organisation.get_by_id(world.utrecht.id)
+    assert (org.name, org.visit_city, org.version) == ("Stichting Welzijn Utrecht", "Utrecht-Oost", 2)
+    fresh = organisation_form(world.verburg)
+    update_organisation(world.verburg, {**fresh.values, "company": "Welzijn Utrecht"}, fresh.version, clock)
+    assert Organisation.get_by_id(world.utrecht.id).name == "Welzijn Utrecht"

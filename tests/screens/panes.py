@@ -1,0 +1,48 @@
+"""Showing one workspace pane on a screen of its own, after the app has started, as the workspace would."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Static
+
+from models import Account
+from tests.screens.helpers import settle
+
+
+class PaneHost(Screen):
+    """A bare screen around one pane, with the footer that shows its keys."""
+
+    def __init__(self, pane: Widget) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.pane
+        yield Footer()
+
+
+async def show_pane(pilot, pane_class: type[Widget], account: Account) -> Widget:
+    """Sign `account` in (without the login screen) and show its pane; returns the pane once loaded."""
+    pilot.app.account = account
+    pane = pane_class(account)
+    await pilot.app.push_screen(PaneHost(pane))
+    await settle(pilot)
+    return pane
+
+
+def table_rows(app) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def shown_keys(app) -> set[str]:
+    """The keys the footer offers on the current screen."""
+    return {key for key, active in app.screen.active_bindings.items() if active.binding.show}
+
+
+def visible_text(app) -> str:
+    """The text of the Statics the user can see (hidden ones left out)."""
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static)
+                     if all(node.display for node in (widget, *widget.ancestors) if isinstance(node, Widget)))
