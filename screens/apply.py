@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from models.accounts import Account
 from models.applications import ApplicationForm, apply_for_employer_account
@@ -52,19 +52,11 @@ class ApplyScreen(FormScreen):
                     yield FormField("Plaats", "postal_city", max_length=200)
                     yield FormField("Land", "country", required=True, value="Nederland", max_length=100)
             yield Static("Velden met * zijn verplicht. Per e-mail krijgt u een bevestiging.", classes="hint")
-            with Horizontal(classes="buttons"):
-                yield Button("OK", id="ok", variant="primary")
-                yield Button("Annuleren", id="cancel")
+            yield from self.buttons()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "cancel":
-            self.action_cancel()
 
     def submit(self, values: dict[str, str]) -> Account:
         return apply_for_employer_account(ApplicationForm(**values), self.app.clock)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, RadioButton, RadioSet, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Checkbox, DataTable, Footer, Header, Label, RadioButton, RadioSet, Static
 
 from models.accounts import Account
 from models.branches import (
@@ -266,9 +266,7 @@ class NewBranchScreen(FormScreen):
                 yield RadioButton("Contactpersoon werkgever", id="role-contact_person")
                 yield RadioButton("Vestigingsmanager", id="role-branch_manager", value=True)
             yield Checkbox("Beheerder: mag alle instellingen wijzigen", id="is_admin")
-            with Horizontal(classes="buttons"):
-                yield Button("OK", id="ok", variant="primary")
-                yield Button("Annuleren", id="cancel")
+            yield from self.buttons()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -280,12 +278,6 @@ class NewBranchScreen(FormScreen):
             ManagerRole.BRANCH_MANAGER
         return {**super().values(), "role": str(role),
                 "is_admin": "1" if self.query_one("#is_admin", Checkbox).value else ""}
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "cancel":
-            self.action_cancel()
 
     def submit(self, values: dict[str, str]) -> Branch:
         return add_branch(self.account, values["name"], values["manager_name"], values["manager_email"],
@@ -309,19 +301,11 @@ class RenameBranchScreen(FormScreen):
         with Vertical(classes="form", id="rename-branch-form"):
             yield Label(Text(f"{self.row.name}: naam wijzigen"), classes="form-title")
             yield FormField("Nieuwe naam", "name", required=True, value=self.row.name, max_length=300)
-            with Horizontal(classes="buttons"):
-                yield Button("OK", id="ok", variant="primary")
-                yield Button("Annuleren", id="cancel")
+            yield from self.buttons()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "cancel":
-            self.action_cancel()
 
     def submit(self, values: dict[str, str]) -> Branch:
         return rename_branch(self.account, self.row.id, values["name"], self.app.clock)

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
 from models.db import db
@@ -37,6 +39,20 @@ class FormScreen(Screen):
 
     def done(self, result: Any) -> None:  # back on the UI thread
         raise NotImplementedError
+
+    def buttons(self) -> ComposeResult:
+        """OK and Annuleren, for the end of the form."""
+        with Horizontal(classes="buttons"):
+            yield Button("OK", id="ok", variant="primary")
+            yield Button("Annuleren", id="cancel")
+
+    @on(Button.Pressed, "#ok")
+    def ok_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
     @on(Input.Submitted)
     def next_or_submit(self, event: Input.Submitted) -> None:

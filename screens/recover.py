@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Label, Static
 
 from models.accounts import Account
 from models.codes import request_login_details, set_password_with_code
@@ -17,20 +17,7 @@ SENT = ("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten
 PASSWORD_SET = "Uw wachtwoord is ingesteld. U kunt nu inloggen met uw gebruikersnaam en uw nieuwe wachtwoord."
 
 
-class _SmallForm(FormScreen):
-    def buttons(self) -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button("OK", id="ok", variant="primary")
-            yield Button("Annuleren", id="cancel")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "cancel":
-            self.action_cancel()
-
-
-class ForgotScreen(_SmallForm):
+class ForgotScreen(FormScreen):
     """The same answer whether or not the address is known."""
 
     def compose(self) -> ComposeResult:
@@ -54,7 +41,7 @@ class ForgotScreen(_SmallForm):
         self.app.push_screen(MessageDialog("Kijk in uw e-mail", SENT), lambda _: self.dismiss())
 
 
-class CodeScreen(_SmallForm):
+class CodeScreen(FormScreen):
     """Set a password with a code from an email; dismisses with the username when it worked."""
 
     def compose(self) -> ComposeResult:
