@@ -67,3 +67,10 @@ def require_admin(account: Account) -> Branch:
     if not branch.is_admin:
         raise AccessDenied("Alleen een beheerder kan de instellingen van de organisatie wijzigen.")
     return branch
+
+
+def require_professional(account: Account) -> int:
+    """A professional's own account: returns the professional's id, or AccessDenied."""
+    if account.role != Role.PROFESSIONAL or account.professional_id is None:
+        raise AccessDenied("Alleen een professional kan dit doen, voor het eigen dossier.")
+    return account.professional_id

@@ -20,6 +20,7 @@ NOT_VISIBLE = "Deze professional heeft u geen inzage (meer) gegeven."
 
 @dataclass(frozen=True)
 class ActivityLine:
+    id: int
     date: dt.date
     title: str
     category: str
@@ -30,6 +31,7 @@ class ActivityLine:
 
 @dataclass(frozen=True)
 class PeriodView:
+    period_id: int
     register: str
     number: str
     registration_type: str
@@ -60,6 +62,15 @@ def open_dossier(account: Account, professional_id: int, clock: Clock) -> Dossie
     now, today = clock.now(), clock.today()
     if not visible_professionals(account, today).where(AccessGrant.professional == professional_id).exists():
         raise AccessDenied(NOT_VISIBLE)
+    dossier = dossier_of(professional_id)
+    branch = Branch.select().where(Branch.id.in_(own_branches(account))).get()  # exists: access was checked
+    AuditEvent.record(now, Action.DOSSIER_VIEWED, actor=account, professional=professional_id, branch=branch,
+                      organisation=branch.organisation_id)
+    return dossier
+
+
+def dossier_of(professional_id: int) -> Dossier:
+    """The dossier itself, with no access check: callers decide who may see it (open_dossier, my_dossier)."""
     professional = Professional.get_by_id(professional_id)
     P = RegistrationPeriod
     latest = P.alias("latest")
@@ -75,13 +86,11 @@ def open_dossier(account: Account, professional_id: int, clock: Clock) -> Dossie
         for activity in (Activity.select().where(Activity.period.in_(list(activities)))
                          .order_by(Activity.date.desc(), Activity.id.desc())):
             activities[activity.period_id].append(ActivityLine(
-                activity.date, activity.title, activity.category, activity.points, activity.provider,
+                activity.id, activity.date, activity.title, activity.category, activity.points, activity.provider,
                 activity.reflection))
-    branch = Branch.select().where(Branch.id.in_(own_branches(account))).get()  # exists: access was checked
-    AuditEvent.record(now, Action.DOSSIER_VIEWED, actor=account, professional=professional_id, branch=branch,
-                      organisation=branch.organisation_id)
     return Dossier(professional.id, professional.name, [
         PeriodView(
+            period_id=period.id,
             register=period.registration.register.name,
             number=period.registration.number,
             registration_type=period.registration.type,
@@ -96,4 +105,3 @@ def open_dossier(account: Account, professional_id: int, clock: Clock) -> Dossie
         )
         for period in periods
     ])
-

@@ -5,6 +5,7 @@ that the screen shows next to the field. Forms collect them in FormErrors.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -133,3 +134,22 @@ def check_password(password: str, *, username: str = "", other_inputs: tuple[str
 def check_repeat(value: str, repeat: str, message: str) -> None:
     if value != repeat:
         raise FieldError(message)
+
+
+DUTCH_DATE = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
+
+
+def clean_date(value: str, *, required: bool = True, what: str = "de datum") -> dt.date | None:
+    """A Dutch date as typed (31-12-2026, 1-2-2027, 31/12/2026), or None when empty and optional."""
+    if not value.strip():
+        if required:
+            raise FieldError(f"Vul {what} in als dag-maand-jaar, bijvoorbeeld 31-12-2026.")
+        return None
+    match = DUTCH_DATE.match(value)
+    if not match:
+        raise FieldError(f"Vul {what} in als dag-maand-jaar, bijvoorbeeld 31-12-2026.")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise FieldError(f"{value.strip()} bestaat niet als datum.") from None
