@@ -37,6 +37,9 @@ class Action(StrEnum):
     BRANCH_REMOVED = "branch_removed"
     ORGANISATION_CHANGED = "organisation_changed"
     CONTACT_CHANGED = "contact_changed"
+    ACTIVITY_ADDED = "activity_added"
+    ACTIVITY_CHANGED = "activity_changed"
+    ACTIVITY_DELETED = "activity_deleted"
 
 
 class AuditEvent(BaseModel):

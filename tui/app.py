@@ -14,7 +14,6 @@ from models.clock import Clock
 from models.db import db
 from models.demo import DemoSummary
 from models.mail import MailSettings, deliver_pending
-from screens.home import HomeScreen
 from screens.login import LoginScreen
 
 IDLE_CHECK_SECONDS = 15
@@ -56,7 +55,9 @@ class InzageApp(App):
 
             self.show_only(EmployerScreen(account))
         else:
-            self.show_only(HomeScreen(account))
+            from screens.professional import ProfessionalScreen
+
+            self.show_only(ProfessionalScreen(account))
 
     def log_out(self, message: str | None = None) -> None:
         """Back to the login screen; nothing the user was looking at stays on the stack."""

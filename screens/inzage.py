@@ -1,0 +1,548 @@
+"""Inzage voor organisaties: the professional's table of who may look, with changes gathered and saved together.
+
+A adds branches of an organisation (GrantPicker), D changes the end date of the highlighted grant,
+Delete marks it for revocation, Ctrl+S saves the whole change set, Escape (or Ctrl+Z) undoes it.
+Unsaved changes are marked with * until they are saved; the host asks `confirm_leave` before leaving.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from models.access import AccessDenied
+from models.accounts import Account
+from models.clock import format_date, to_local
+from models.db import db
+from models.inzage import (
+    MAX_CHOICES,
+    BranchChoice,
+    GrantChanges,
+    GrantRow,
+    GrantState,
+    OrganisationChoice,
+    SaveReport,
+    choosable_branches,
+    choosable_organisations,
+    clean_end_date,
+    my_grants,
+    save_changes,
+)
+from models.validation import FieldError
+from screens.dialogs import ConfirmDialog
+from screens.form import SOMETHING_WENT_WRONG
+from screens.labels import MANAGER_ROLE
+from tui.widgets import DomainPane, FormField
+
+INTRO = ("Hieronder vindt u een overzicht van de organisaties die u heeft gekoppeld. Aan de daarbij geselecteerde "
+         "vestiging(en) of afdeling(en) verleent u tot de opgegeven datum inzage in de door u gevolgde "
+         "deskundigheidsbevorderende activiteiten van de laatste registratieperiode. Als u geen datum invult, "
+         "verleent u inzage voor onbepaalde tijd.")
+HOW_TO = ("A: organisatie toevoegen, D: datum wijzigen, Delete: intrekken, Ctrl+S: opslaan, "
+          "Escape: wijzigingen ongedaan maken.")
+PICKER_INTRO = ("Selecteer hieronder degenen met toegang tot uw dossier en vul eventueel een datum in tot wanneer "
+                "deze persoon in uw dossier mag. Indien u deze datum leeg laat heeft de persoon onbeperkt toegang "
+                "in uw dossier.")
+PICKER_HOW_TO = ("Typ een deel van de naam en kies de organisatie met Enter; vink vestigingen aan met de spatiebalk. "
+                 "Ctrl+S: OK, Escape: annuleren.")
+EMPTY = "U heeft nog geen organisatie inzage gegeven. Kies A om een organisatie toe te voegen."
+PENDING = ("* Gewijzigd maar nog niet opgeslagen. Kies Ctrl+S om op te slaan, of Escape om de wijzigingen "
+           "ongedaan te maken.")
+SAVED = "De wijzigingen zijn opgeslagen. De organisaties zien dit meteen."
+NOTHING_TO_SAVE = "Er zijn geen wijzigingen om op te slaan."
+ALREADY_ENDED = "Deze inzage is al beëindigd. Voeg de organisatie opnieuw toe (A) om weer inzage te geven."
+CHOOSE_BRANCHES = "Kies eerst een organisatie en vink daarna een of meer vestigingen of afdelingen aan."
+LEAVE_QUESTION = ("U heeft wijzigingen in de inzage die nog niet zijn opgeslagen. Als u verdergaat, gaan ze "
+                  "verloren. Kies Annuleren en daarna Ctrl+S om ze op te slaan.")
+COLUMNS = ("Naam", "E-mailadres", "Instituut", "Vestiging", "Geautoriseerd\ntot", "Rol(len)", "Status")
+# Long cells wrap onto more lines (rows grow), so that the table fits a 120-column terminal.
+WRAP = (14, None, 16, 12, None, 14, 20)
+
+
+def cells(values: list[str], style: str = "", status_style: str = "") -> list[Text]:
+    """One table row: each value wrapped to its column's width, the last one (the status) in its own style."""
+    wrapped = ["\n".join(textwrap.wrap(value, width, break_long_words=False)) if width and value else value
+               for value, width in zip(values, WRAP, strict=True)]
+    return [Text(value, style=style) for value in wrapped[:-1]] + [Text(wrapped[-1], style=status_style or style)]
+
+
+def roles_text(role: str, is_admin: bool) -> str:
+    return MANAGER_ROLE.get(role, role) + (", Beheerder" if is_admin else "")
+
+
+def state_text(row: GrantRow) -> str:
+    """How an ended grant ended, as the professional reads it."""
+    if row.state == GrantState.EXPIRED:
+        return f"verlopen op {format_date(row.end_date)}"
+    if row.state == GrantState.REVOKED and row.revoked_at is not None:
+        verb = "ingetrokken" if row.revoked_by_you else "beëindigd"
+        return f"{verb} {row.revoked_by} op {format_date(to_local(row.revoked_at).date())}"
+    return "vestiging bestaat niet meer" if row.branch_removed else "heeft inzage"
+
+
+@dataclass(frozen=True)
+class PendingAdd:
+    """A branch chosen in the picker but not saved yet."""
+
+    branch: BranchChoice
+    organisation: str
+    end_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class PickedBranches:
+    organisation: str
+    branches: list[BranchChoice]
+    end_date: dt.date | None
+
+
+class InzagePane(DomainPane):
+    """The seed's "Inzage voor organisaties": every grant, live and ended, and the pending changes."""
+
+    DEFAULT_CSS = """
+    InzagePane {
+        height: 1fr;
+        padding: 0 1;
+    }
+    InzagePane > #grants-table {
+        height: auto;
+        max-height: 1fr;
+        margin: 1 0;
+    }
+    InzagePane > #grants-pending {
+        color: $warning;
+    }
+    InzagePane > .-hidden {
+        display: none;
+    }
+    """
+
+    BINDINGS = [
+        Binding("a", "add", "Organisatie toevoegen"),
+        Binding("d", "change_date", "Datum wijzigen"),
+        Binding("delete", "revoke", "Intrekken"),
+        Binding("ctrl+s", "save", "Opslaan"),
+        Binding("escape,ctrl+z", "discard", "Wijzigingen ongedaan maken"),
+    ]
+
+    def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.account = account
+        self.rows: list[GrantRow] = []
+        self.adds: list[PendingAdd] = []
+        self.changes: dict[int, dt.date | None] = {}  # grant id -> new end date
+        self.revokes: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Label("Inzage voor organisaties", classes="section-title")
+        yield Static(INTRO, classes="hint")
+        yield Static(HOW_TO, classes="hint")
+        yield DataTable(id="grants-table", cursor_type="row", zebra_stripes=True, header_height=2)
+        yield Static(EMPTY, id="grants-empty", classes="hint -hidden")
+        yield Static(PENDING, id="grants-pending", classes="-hidden")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.load()
+
+    def on_show(self) -> None:
+        """Shown (e.g. its tab chosen): the keys work at once when the table has the focus."""
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            self.query_one(DataTable).focus()
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.adds or self.changes or self.revokes)
+
+    def pending_changes(self) -> GrantChanges:
+        return GrantChanges(add=[(add.branch.id, add.end_date) for add in self.adds], change=dict(self.changes),
+                            revoke=set(self.revokes))
+
+    # -- loading and showing ---------------------------------------------------------------------------
+    def load(self) -> None:
+        account, today = self.account, self.app.clock.today()
+        self.run_domain(lambda: my_grants(account, today), self.show_rows)
+
+    def show_rows(self, rows: list[GrantRow]) -> None:
+        self.rows = rows
+        live = {row.id for row in rows if row.live}
+        self.changes = {grant_id: end for grant_id, end in self.changes.items() if grant_id in live}
+        self.revokes &= live
+        self.render_rows()
+
+    def render_rows(self) -> None:
+        table = self.query_one(DataTable)
+        current = self.current_key()
+        table.clear()
+        for index, add in enumerate(self.adds):
+            branch = add.branch
+            values = ["* " + branch.manager_name, "", add.organisation, branch.name, format_date(add.end_date),
+                      roles_text(branch.role, branch.is_admin), "nieuw, nog niet opgeslagen"]
+            table.add_row(*cells(values, status_style="bold"), key=f"add-{index}", height=None)
+        for row in self.rows:
+            table.add_row(*self.grant_cells(row), key=f"grant-{row.id}", height=None)
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
+        self.query_one("#grants-empty").set_class(table.row_count > 0, "-hidden")
+        self.query_one("#grants-pending").set_class(not self.has_unsaved_changes, "-hidden")
+        self.refresh_bindings()
+
+    def grant_cells(self, row: GrantRow) -> list[Text]:
+        end, status, style, mark = row.end_date, state_text(row), "", ""
+        if row.id in self.revokes:
+            style, mark, status = "strike", "* ", "wordt ingetrokken bij opslaan"
+        elif row.id in self.changes:
+            end, mark = self.changes[row.id], "* "
+            status = f"nieuwe datum, nog niet opgeslagen (was {format_date(row.end_date) or 'onbeperkt'})"
+        elif not row.live or row.state == GrantState.EXPIRED:
+            style = "dim"
+        values = [mark + row.manager_name, row.manager_email, row.organisation, row.branch, format_date(end),
+                  roles_text(row.role, row.is_admin), status]
+        return cells(values, style, status_style=style or ("bold" if mark else ""))
+
+    def current_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def current(self) -> GrantRow | int | None:
+        """The highlighted saved grant, or the index of a pending addition."""
+        key = self.current_key()
+        if key is None:
+            return None
+        kind, _, value = key.partition("-")
+        if kind == "add":
+            return int(value)
+        return next((row for row in self.rows if row.id == int(value)), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "discard":
+            return self.has_unsaved_changes  # otherwise Escape belongs to the screen
+        return True
+
+    # -- gathering changes -----------------------------------------------------------------------------
+    def action_add(self) -> None:
+        if self.busy:
+            return
+        pending = {add.branch.id for add in self.adds}
+        self.app.push_screen(GrantPicker(self.account, self.app.clock.today(), pending), self.picked)
+
+    def picked(self, picked: PickedBranches | None) -> None:
+        if picked is not None:
+            self.adds += [PendingAdd(branch, picked.organisation, picked.end_date) for branch in picked.branches]
+            self.render_rows()
+
+    def action_change_date(self) -> None:
+        target = self.current()
+        if target is None or self.busy:
+            return
+        if isinstance(target, int):
+            add = self.adds[target]
+            title, current = f"{add.branch.name} ({add.organisation})", add.end_date
+        elif not target.live:
+            self.notify(ALREADY_ENDED, severity="warning")
+            return
+        else:
+            title, current = f"{target.branch} ({target.organisation})", self.changes.get(target.id, target.end_date)
+        self.app.push_screen(EndDateDialog(title, current, self.app.clock.today()),
+                             lambda chosen: self.date_chosen(target, chosen))
+
+    def date_chosen(self, target: GrantRow | int, chosen: tuple[dt.date | None] | None) -> None:
+        if chosen is None:
+            return
+        (end,) = chosen
+        if isinstance(target, int):
+            add = self.adds[target]
+            self.adds[target] = PendingAdd(add.branch, add.organisation, end)
+        else:
+            self.revokes.discard(target.id)
+            if end == target.end_date:
+                self.changes.pop(target.id, None)
+            else:
+                self.changes[target.id] = end
+        self.render_rows()
+
+    def action_revoke(self) -> None:
+        target = self.current()
+        if target is None or self.busy:
+            return
+        if isinstance(target, int):
+            del self.adds[target]  # never saved: simply dropped
+        elif not target.live:
+            self.notify(ALREADY_ENDED, severity="warning")
+            return
+        elif target.id in self.revokes:
+            self.revokes.discard(target.id)  # Delete again: keep it after all
+        else:
+            self.revokes.add(target.id)
+            self.changes.pop(target.id, None)
+        self.render_rows()
+
+    # -- saving and undoing ----------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        if not self.has_unsaved_changes:
+            self.notify(NOTHING_TO_SAVE)
+            return
+        self.busy = True
+        account, changes, clock = self.account, self.pending_changes(), self.app.clock
+        self.run_domain(lambda: save_changes(account, changes, clock), self.saved, self.refused)
+
+    def saved(self, report: SaveReport) -> None:
+        self.busy = False
+        self.discard()
+        self.notify(SAVED)
+        self.load()
+
+    def refused(self, refusal: Exception) -> None:
+        """The change set stays as it was, so the user can correct it; the table is refreshed."""
+        self.show_refusal(refusal)
+        self.load()
+
+    def discard(self) -> None:
+        self.adds, self.changes, self.revokes = [], {}, set()
+        self.render_rows()
+
+    def action_discard(self) -> None:
+        if self.has_unsaved_changes:
+            self.app.push_screen(
+                ConfirmDialog("Wijzigingen ongedaan maken?", "De wijzigingen die u nog niet heeft opgeslagen, "
+                              "gaan verloren.", "Ongedaan maken"),
+                lambda yes: self.discard() if yes else None)
+
+    def confirm_leave(self, callback: Callable[[], None]) -> None:
+        """Run `callback` at once without unsaved changes; otherwise only after the user agrees to lose them."""
+        if not self.has_unsaved_changes:
+            callback()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+                callback()
+
+        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
+                                           "Niet opslaan en verdergaan"), answered)
+
+
+class EndDateDialog(ModalScreen[tuple[dt.date | None] | None]):
+    """Geautoriseerd tot: a Dutch date from today on, or empty for until revoked. None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuleren"), Binding("ctrl+s", "ok", "OK")]
+
+    def __init__(self, title: str, current: dt.date | None, today: dt.date) -> None:
+        super().__init__()
+        self.title_text = title
+        self.current = current
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(f"Datum wijzigen: {self.title_text}"), classes="form-title")
+            yield Static("Tot en met deze datum heeft de organisatie inzage. Laat het veld leeg voor onbeperkte "
+                         "inzage.", classes="hint")
+            yield FormField("Geautoriseerd tot", "end_date", value=format_date(self.current),
+                            placeholder="dd-mm-jjjj", max_length=10)
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Annuleren", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#end_date").focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def action_ok(self) -> None:
+        field = self.query_one(FormField)
+        try:
+            end = clean_end_date(field.value, self.today)
+        except FieldError as error:
+            field.show_error(str(error))
+            field.input.focus()
+            return
+        self.dismiss((end,))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class GrantPicker(ModalScreen[PickedBranches | None]):
+    """Organisatie toevoegen: search an approved organisation, tick branches, optionally an end date."""
+
+    DEFAULT_CSS = """
+    GrantPicker > #grant-picker {
+        width: 90;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 2;
+    }
+    GrantPicker .buttons Button {
+        margin-top: 1;
+    }
+    GrantPicker OptionList, GrantPicker SelectionList {
+        height: auto;
+        max-height: 8;
+    }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Annuleren"), Binding("ctrl+s", "ok", "OK")]
+
+    def __init__(self, account: Account, today: dt.date, pending_branch_ids: set[int]) -> None:
+        super().__init__()
+        self.account = account
+        self.today = today
+        self.pending_branch_ids = pending_branch_ids
+        self.organisation: OrganisationChoice | None = None
+        self.organisations: list[OrganisationChoice] = []
+        self.branches: list[BranchChoice] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="grant-picker"):
+            yield Label("Organisatie toevoegen", classes="form-title")
+            yield Static(PICKER_INTRO, classes="hint")
+            yield Static(PICKER_HOW_TO, classes="hint")
+            yield Label("Instituut *", classes="section-title")
+            yield Input(placeholder="Typ een deel van de naam van de organisatie", id="search", max_length=100)
+            yield OptionList(id="organisations")
+            yield Static("", id="organisations-found", classes="hint")
+            yield Label("Vestigingen of afdelingen", id="branches-title", classes="section-title")
+            yield SelectionList[int](id="branches")
+            yield Static("", id="branches-error", classes="field-error -empty")
+            yield FormField("Geautoriseerd tot (leeg = onbeperkt)", "end_date", placeholder="dd-mm-jjjj",
+                            max_length=10)
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Annuleren", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#search").focus()
+        self.search("")
+
+    # -- organisations, queried as the user types --------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def search(self, text: str) -> None:
+        worker = get_current_worker()
+        with db.connection_context():
+            found = choosable_organisations(self.account, text, MAX_CHOICES)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_organisations, found)
+
+    def show_organisations(self, found: list[OrganisationChoice]) -> None:
+        self.organisations = found
+        options = self.query_one("#organisations", OptionList)
+        options.set_options(Option(Text(org.name), id=str(org.id)) for org in found)
+        options.highlighted = 0 if found else None  # Enter chooses the first match at once
+        if not found:
+            note = "Geen organisatie gevonden. Controleer de naam, of vraag uw werkgever of die al is aangemeld."
+        elif len(found) >= MAX_CHOICES:
+            note = f"De eerste {MAX_CHOICES} organisaties; typ verder om te zoeken."
+        else:
+            note = f"{len(found)} {'organisatie' if len(found) == 1 else 'organisaties'} gevonden."
+        self.query_one("#organisations-found", Static).update(note)
+
+    @on(Input.Submitted, "#search")
+    def to_organisations(self) -> None:
+        if self.organisations:
+            self.query_one("#organisations").focus()
+
+    @on(OptionList.OptionSelected, "#organisations")
+    def organisation_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.organisation = next(org for org in self.organisations if str(org.id) == event.option.id)
+        self.query_one("#branches-title", Label).update(
+            Text(f"Vestigingen of afdelingen van {self.organisation.name}"))
+        self.load_branches(self.organisation.id)
+
+    # -- branches of the chosen organisation -----------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="branches")
+    def load_branches(self, organisation_id: int) -> None:
+        worker = get_current_worker()
+        with db.connection_context():
+            branches = choosable_branches(self.account, organisation_id)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_branches, branches)
+
+    def show_branches(self, branches: list[BranchChoice]) -> None:
+        self.branches = branches
+        selections = self.query_one("#branches", SelectionList)
+        selections.clear_options()
+        for branch in branches:
+            prompt = Text(f"{branch.name} — {branch.manager_name}, {roles_text(branch.role, branch.is_admin)}")
+            taken = branch.granted_on(self.today) or branch.id in self.pending_branch_ids
+            if branch.id in self.pending_branch_ids:
+                prompt.append("  (al toegevoegd, nog niet opgeslagen)", style="italic")
+            elif branch.granted_on(self.today):
+                prompt.append("  (heeft al inzage)", style="italic")
+            elif branch.live_grant_id is not None:
+                prompt.append(f"  (inzage verlopen op {format_date(branch.live_grant_end)})", style="italic")
+            selections.add_option(Selection(prompt, branch.id, disabled=taken))
+        free = [index for index, branch in enumerate(branches)
+                if not (branch.granted_on(self.today) or branch.id in self.pending_branch_ids)]
+        selections.highlighted = free[0] if free else None
+        if not branches:
+            self.show_branches_error("Deze organisatie heeft geen vestigingen om te kiezen.")
+        else:
+            self.show_branches_error("")
+            selections.focus()
+
+    def show_branches_error(self, message: str) -> None:
+        error = self.query_one("#branches-error", Static)
+        error.update(message)
+        error.set_class(not message, "-empty")
+
+    # -- OK and cancel ---------------------------------------------------------------------------------------
+    @on(Input.Submitted, "#end_date")
+    @on(Button.Pressed, "#ok")
+    def action_ok(self) -> None:
+        ticked = set(self.query_one("#branches", SelectionList).selected)
+        chosen = [branch for branch in self.branches if branch.id in ticked]
+        field = self.query_one(FormField)
+        end, date_error = None, ""
+        try:
+            end = clean_end_date(field.value, self.today)
+        except FieldError as error:
+            date_error = str(error)
+        field.show_error(date_error)
+        self.show_branches_error("" if chosen else CHOOSE_BRANCHES)
+        if not chosen:
+            self.query_one("#organisations" if self.organisation is None else "#branches").focus()
+        elif date_error:
+            field.input.focus()
+        elif self.organisation is not None:
+            self.dismiss(PickedBranches(self.organisation.name, chosen, end))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        if isinstance(event.worker.error, AccessDenied):
+            self.notify(str(event.worker.error), severity="warning", markup=False)
+            return
+        self.log.error(f"GrantPicker: {event.worker.error!r}")
+        self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
