@@ -465,12 +465,18 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
 
     @on(Input.Submitted, "#search")
     def to_organisations(self) -> None:
-        if self.organisations:
+        """One match: Enter takes it. Several: Enter moves to the list to choose with the arrows."""
+        if len(self.organisations) == 1:
+            self.choose(self.organisations[0])
+        elif self.organisations:
             self.query_one("#organisations").focus()
 
     @on(OptionList.OptionSelected, "#organisations")
     def organisation_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.organisation = next(org for org in self.organisations if str(org.id) == event.option.id)
+        self.choose(next(org for org in self.organisations if str(org.id) == event.option.id))
+
+    def choose(self, organisation: OrganisationChoice) -> None:
+        self.organisation = organisation
         self.query_one("#branches-title", Label).update(
             Text(f"Vestigingen of afdelingen van {self.organisation.name}"))
         self.load_branches(self.organisation.id)

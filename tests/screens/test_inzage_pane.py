@@ -67,7 +67,7 @@ async def test_the_full_grant_flow_and_the_employer_sees_the_professional(sqlite
         await pilot.press(*"welzijn")
         await settle(pilot)
         assert options_of(app) == ["Stichting Welzijn Utrecht"]  # approved ones only
-        await pilot.press("enter", "enter")  # to the list, and choose the organisation
+        await pilot.press("enter")  # the only match: Enter chooses it
         await settle(pilot)
         assert branch_prompts(app) == [
             "Hoofdvestiging — Verburg, Contactpersoon werkgever, Beheerder",
@@ -115,7 +115,7 @@ async def test_branches_already_granted_are_marked_and_cannot_be_ticked(sqlite_d
         await show_pane(pilot, InzagePane, story.account_of(world.test))
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press(*"utrecht", "enter", "enter")
+        await pilot.press(*"utrecht", "enter")
         await settle(pilot)
         assert branch_prompts(app)[1] == "Overvecht — Kroon, Vestigingsmanager  (heeft al inzage)"
         await pilot.press("ctrl+s")  # nothing ticked
