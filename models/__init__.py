@@ -9,6 +9,8 @@ from models.grants import AccessGrant
 from models.mail import OutgoingEmail
 from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
 from models.professionals import Activity, NormRule, Professional, Register, Registration, RegistrationPeriod
+from models.ssh_keys import SshKey
+from models.tickets import SessionTicket
 
 # In dependency order, as the initial migration creates them.
 ALL_MODELS = [
@@ -25,6 +27,8 @@ ALL_MODELS = [
     AuditEvent,
     AccountCode,
     OutgoingEmail,
+    SshKey,
+    SessionTicket,
 ]
 
 __all__ = [
@@ -47,6 +51,8 @@ __all__ = [
     "Registration",
     "RegistrationPeriod",
     "Role",
+    "SessionTicket",
+    "SshKey",
     "db",
     "open_database",
 ]

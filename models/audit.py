@@ -40,6 +40,8 @@ class Action(StrEnum):
     ACTIVITY_ADDED = "activity_added"
     ACTIVITY_CHANGED = "activity_changed"
     ACTIVITY_DELETED = "activity_deleted"
+    SSH_KEY_ADDED = "ssh_key_added"
+    SSH_KEY_REMOVED = "ssh_key_removed"
 
 
 class AuditEvent(BaseModel):

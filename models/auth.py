@@ -11,6 +11,7 @@ from models.clock import Clock
 from models.db import locked, write_transaction
 from models.organisations import Branch, Organisation, OrganisationStatus
 from models.passwords import hash_password, needs_rehash, verify_password
+from models.ssh_keys import SshKey, mark_used
 
 MAX_FAILURES = 5  # failed logins within FAILURE_WINDOW lock the account ...
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -35,12 +36,14 @@ class LoginResult:
         return self.status == LoginStatus.OK
 
 
-def authenticate(username: str, password: str, clock: Clock) -> LoginResult:
+def authenticate(username: str, password: str, clock: Clock, via: str = "") -> LoginResult:
     """Check credentials. Slow by design (argon2id): call it from a worker thread.
 
     An unknown username costs the same hashing work as a wrong password, a locked
-    account gives the same answer as a wrong password, and every attempt is audited.
+    account gives the same answer as a wrong password, and every attempt is audited
+    (`via` says where from, e.g. "ssh 10.0.0.5"; empty for the app's own login screen).
     """
+    origin = {"via": via} if via else {}
     key = Account.normalise_username(username)[:150]
     found = Account.get_or_none(Account.username == key)
     password_ok = verify_password(found.password_hash if found else None, password)
@@ -49,26 +52,53 @@ def authenticate(username: str, password: str, clock: Clock) -> LoginResult:
         account = locked(Account.select().where(Account.username == key)).first()
         if account is None:
             # Not the typed name: people type their password into the username field by mistake.
-            AuditEvent.record(now, Action.LOGIN_FAILED, detail={"unknown_username": True})
+            AuditEvent.record(now, Action.LOGIN_FAILED, detail={"unknown_username": True, **origin})
             return LoginResult(LoginStatus.FAILED)
         if is_locked(account, now):
-            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True})
+            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True, **origin})
             return LoginResult(LoginStatus.FAILED)
         if not password_ok or account.password_hash != found.password_hash:
-            count_failure(account, now)
+            count_failure(account, now, origin)
             return LoginResult(LoginStatus.FAILED)
         account.failed_logins, account.first_failed_at = 0, None
         if needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
-        refusal = _organisation_refusal(account)
-        if refusal is not None:
-            account.save()
-            AuditEvent.record(now, Action.LOGIN_REFUSED, actor=account, account=account,
-                              detail={"status": refusal.status})
-            return refusal
-        account.last_login = now
+        return _admit(account, now, origin)
+
+
+def key_login(username: str, key_id: int, clock: Clock, via: str = "") -> LoginResult:
+    """Sign in with an SSH key whose signature the SSH server has checked (`key_id`: the SshKey).
+
+    The same gates as a password: a locked account, a removed branch or an organisation that is
+    not approved stays out, and the attempt is audited.
+    """
+    now = clock.now()
+    origin = {"via": via, "method": "publickey"} if via else {"method": "publickey"}
+    with write_transaction():
+        account = locked(Account.select().where(Account.username == Account.normalise_username(username)[:150])).first()
+        key = SshKey.get_or_none(SshKey.id == key_id)
+        if account is None or key is None or key.account_id != account.id or account.password_hash is None:
+            return LoginResult(LoginStatus.FAILED)
+        if is_locked(account, now):
+            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True, **origin})
+            return LoginResult(LoginStatus.FAILED)
+        result = _admit(account, now, origin)
+        if result.ok:
+            mark_used(key.id, now)
+        return result
+
+
+def _admit(account: Account, now: dt.datetime, origin: dict) -> LoginResult:
+    """The credentials are right: let the account in unless its organisation keeps it out. In a transaction."""
+    refusal = _organisation_refusal(account)
+    if refusal is not None:
         account.save()
-        AuditEvent.record(now, Action.LOGIN_SUCCEEDED, actor=account, account=account)
+        AuditEvent.record(now, Action.LOGIN_REFUSED, actor=account, account=account,
+                          detail={"status": refusal.status, **origin})
+        return refusal
+    account.last_login = now
+    account.save()
+    AuditEvent.record(now, Action.LOGIN_SUCCEEDED, actor=account, account=account, detail=origin or None)
     return LoginResult(LoginStatus.OK, account)
 
 
@@ -76,13 +106,13 @@ def is_locked(account: Account, now: dt.datetime) -> bool:
     return account.locked_until is not None and now < account.locked_until
 
 
-def count_failure(account: Account, now: dt.datetime) -> None:
+def count_failure(account: Account, now: dt.datetime, origin: dict | None = None) -> None:
     """One more failure in the window; the fifth locks the account."""
     if account.first_failed_at is None or now - account.first_failed_at >= FAILURE_WINDOW:
         account.first_failed_at, account.failed_logins = now, 0
     account.failed_logins += 1
     AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
-                      detail={"failures": account.failed_logins})
+                      detail={"failures": account.failed_logins, **(origin or {})})
     if account.failed_logins >= MAX_FAILURES:
         account.locked_until = now + LOCK_DURATION
         account.failed_logins, account.first_failed_at = 0, None
