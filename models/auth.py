@@ -55,8 +55,7 @@ def authenticate(username: str, password: str, clock: Clock, via: str = "") -> L
             AuditEvent.record(now, Action.LOGIN_FAILED, detail={"unknown_username": True, **origin})
             return LoginResult(LoginStatus.FAILED)
         if is_locked(account, now):
-            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True, **origin})
-            return LoginResult(LoginStatus.FAILED)
+            return _refuse_locked(account, now, origin)
         if not password_ok or account.password_hash != found.password_hash:
             count_failure(account, now, origin)
             return LoginResult(LoginStatus.FAILED)
@@ -80,12 +79,16 @@ def key_login(username: str, key_id: int, clock: Clock, via: str = "") -> LoginR
         if account is None or key is None or key.account_id != account.id or account.password_hash is None:
             return LoginResult(LoginStatus.FAILED)
         if is_locked(account, now):
-            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True, **origin})
-            return LoginResult(LoginStatus.FAILED)
+            return _refuse_locked(account, now, origin)
         result = _admit(account, now, origin)
         if result.ok:
             mark_used(key.id, now)
         return result
+
+
+def _refuse_locked(account: Account, now: dt.datetime, origin: dict) -> LoginResult:
+    AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account, detail={"locked": True, **origin})
+    return LoginResult(LoginStatus.FAILED)
 
 
 def _admit(account: Account, now: dt.datetime, origin: dict) -> LoginResult:

@@ -6,6 +6,7 @@ Every function acts for one account and only touches that account's keys.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 import asyncssh
@@ -72,6 +73,7 @@ def parse_public_key(text: str) -> ParsedKey:
         if isinstance(loaded, rsa.RSAPublicKey) and loaded.key_size < MIN_RSA_BITS:
             raise FieldError(f"Deze RSA-sleutel is te kort ({loaded.key_size} bits); gebruik ed25519 of RSA van "
                              f"minstens {MIN_RSA_BITS} bits.")
+    comment = "".join(ch for ch in comment if unicodedata.category(ch) not in ("Cc", "Cs"))  # a label, nothing more
     return ParsedKey(key_type, " ".join(line[:2]), fingerprint_of(key), comment[:200])
 
 
@@ -113,7 +115,7 @@ def remove_key(account: Account, key_id: int, clock: Clock) -> None:
     with write_transaction():
         key = SshKey.get_or_none((SshKey.id == key_id) & (SshKey.account == account))
         if key is None:
-            raise AccessDenied("Deze sleutel hoort niet bij uw account.")
+            raise AccessDenied("Deze sleutel staat niet (meer) bij uw account.")
         key.delete_instance()
         AuditEvent.record(now, Action.SSH_KEY_REMOVED, actor=account, account=account,
                           detail={"fingerprint": key.fingerprint})

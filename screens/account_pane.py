@@ -1,6 +1,7 @@
 """Account: the employer's own contact details and password, as a pane of the employer workspace.
 
 Ctrl+S saves the part the cursor is in: the contact details, or the new password.
+F7 (or its button) opens the account's SSH keys.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from models.accounts import Account
 from models.profile import change_password, update_contact
+from screens.ssh_keys import SshKeysScreen
 from tui.widgets import DomainPane, FormField, show_form_errors
 
 CONTACT_SAVED = "Uw gegevens zijn opgeslagen."
@@ -30,12 +32,15 @@ class AccountPane(DomainPane):
         height: 1fr;
         max-width: 80;
     }
-    AccountPane #contact-section, AccountPane #password-section {
+    AccountPane #contact-section, AccountPane #password-section, AccountPane #ssh-section {
         height: auto;
     }
     """
 
-    BINDINGS = [Binding("ctrl+s", "save", "Opslaan")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Opslaan"),
+        Binding("f7", "ssh_keys", "SSH-sleutels", show=False),  # the button says it; the footer is full
+    ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -59,6 +64,16 @@ class AccountPane(DomainPane):
                 yield FormField("Herhaal nieuw wachtwoord", "repeat", required=True, password=True, max_length=256)
                 with Horizontal(classes="buttons"):
                     yield Button("Wachtwoord wijzigen", id="save-password", variant="primary")
+            yield Label("SSH-sleutels", classes="section-title")
+            with Vertical(id="ssh-section"):
+                yield Static("Met een SSH-sleutel logt u zonder wachtwoord in op inzage ssh. F7 opent uw sleutels.",
+                             classes="hint")
+                with Horizontal(classes="buttons"):
+                    yield Button("SSH-sleutels beheren…", id="ssh-keys")
+
+    @on(Button.Pressed, "#ssh-keys")
+    def action_ssh_keys(self) -> None:
+        self.app.push_screen(SshKeysScreen(self.account))
 
     def section_of(self, widget) -> Vertical | None:
         for section in (self.query_one("#contact-section", Vertical), self.query_one("#password-section", Vertical)):

@@ -13,6 +13,7 @@ from screens.branches import BranchesPane
 from screens.organisation_pane import OrganisationPane
 from screens.professionals import ProfessionalsPane
 from screens.registerplein import RegisterpleinPane
+from screens.ssh_keys import SshKeysScreen
 from tui.commands import WorkspaceCommands
 
 TABS = ["professionals", "account", "organisation", "branches", "registerplein"]
@@ -66,6 +67,10 @@ class EmployerScreen(Screen):
     def action_export(self) -> None:
         self.action_show_tab("professionals")
         self.query_one(ProfessionalsPane).action_export()
+
+    def action_ssh_keys(self) -> None:
+        """From the command palette; in the Account tab F7 and a button do the same."""
+        self.app.push_screen(SshKeysScreen(self.account))
 
     def action_log_out(self) -> None:
         self.app.log_out()

@@ -11,6 +11,7 @@ from models.accounts import Account
 from screens.access_log import AccessLogPane
 from screens.inzage import InzagePane
 from screens.my_dossier import MyDossierPane
+from screens.ssh_keys import SshKeysScreen
 
 INZAGE_TAB = "inzage"
 
@@ -20,6 +21,7 @@ class ProfessionalScreen(Screen):
         Binding("f2", "show_tab('dossier')", "Mijn dossier"),
         Binding("f3", "show_tab('inzage')", "Inzage"),
         Binding("f4", "show_tab('looked')", "Wie keek er"),
+        Binding("f7", "ssh_keys", "SSH-sleutels"),
         Binding("ctrl+l", "log_out", "Uitloggen"),
     ]
 
@@ -74,6 +76,9 @@ class ProfessionalScreen(Screen):
         self._current_tab = new
         if new == "looked":
             self.query_one(AccessLogPane).reload()
+
+    def action_ssh_keys(self) -> None:
+        self.app.push_screen(SshKeysScreen(self.account))  # on top: unsaved Inzage changes stay as they are
 
     def action_log_out(self) -> None:
         self.leave_inzage_then(self.app.log_out)

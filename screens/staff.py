@@ -28,6 +28,7 @@ from models.staff import (
 )
 from screens.dialogs import ReasonDialog
 from screens.form import SOMETHING_WENT_WRONG
+from screens.ssh_keys import SshKeysScreen
 
 ROLE_NAMES = {"staff": "medewerker", "employer": "werkgever", "professional": "professional"}
 
@@ -43,6 +44,7 @@ class StaffScreen(Screen):
         Binding("c", "resend", "Activeringscode"),
         Binding("/", "search", "Zoeken"),
         Binding("ctrl+l", "log_out", "Uitloggen"),
+        Binding("f7", "ssh_keys", "SSH-sleutels"),  # after Uitloggen: the footer is full on the first tab
     ]
 
     def __init__(self, account: Account) -> None:
@@ -179,6 +181,9 @@ class StaffScreen(Screen):
         account_id = self.current_account_id() if self.on_tab("accounts") else None
         if account_id is not None:
             self.run_action(resend_activation, account_id, done="Er is een nieuwe activeringscode gemaild.")
+
+    def action_ssh_keys(self) -> None:
+        self.app.push_screen(SshKeysScreen(self.account))
 
     def action_log_out(self) -> None:
         self.app.log_out()

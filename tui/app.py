@@ -27,9 +27,13 @@ class InzageApp(App):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Afsluiten", priority=True)]
 
-    def __init__(self, clock: Clock, mail: MailSettings, idle_minutes: float, demo: DemoSummary | None = None) -> None:
+    def __init__(self, clock: Clock, mail: MailSettings, idle_minutes: float, demo: DemoSummary | None = None,
+                 signed_in: Account | None = None) -> None:
         super().__init__()
         self.clock = clock
+        # Signed in by the SSH server: start in the workspace, and end the session (not return to
+        # the login screen) on logging out or when idle.
+        self.signed_in = signed_in
         self.mail = mail
         self.idle_limit = dt.timedelta(minutes=idle_minutes)
         self.demo = demo  # shown on the login screen, so demo users need not remember the logins
@@ -38,7 +42,11 @@ class InzageApp(App):
         self._mail_lock = threading.Lock()  # one delivery at a time: a message is never sent twice
 
     def on_mount(self) -> None:
-        self.push_screen(LoginScreen())
+        if self.signed_in is not None:
+            self.account = self.signed_in
+            self.push_screen(self.workspace_for(self.signed_in))
+        else:
+            self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.deliver_mail()  # anything left queued by an earlier session
 
@@ -46,22 +54,28 @@ class InzageApp(App):
     def logged_in(self, account: Account) -> None:
         self.account = account
         self.last_input = self.clock.now()
+        self.show_only(self.workspace_for(account))
+
+    @staticmethod
+    def workspace_for(account: Account) -> Screen:
         if account.role == Role.STAFF:
             from screens.staff import StaffScreen
 
-            self.show_only(StaffScreen(account))
-        elif account.role == Role.EMPLOYER:
+            return StaffScreen(account)
+        if account.role == Role.EMPLOYER:
             from screens.employer import EmployerScreen
 
-            self.show_only(EmployerScreen(account))
-        else:
-            from screens.professional import ProfessionalScreen
+            return EmployerScreen(account)
+        from screens.professional import ProfessionalScreen
 
-            self.show_only(ProfessionalScreen(account))
+        return ProfessionalScreen(account)
 
     def log_out(self, message: str | None = None) -> None:
         """Back to the login screen; nothing the user was looking at stays on the stack."""
         self.account = None
+        if self.signed_in is not None:
+            self.exit(message=message or "U bent uitgelogd.")
+            return
         self.show_only(LoginScreen())
         if message:
             self.notify(message, timeout=30)
@@ -92,10 +106,10 @@ class InzageApp(App):
 
 
 def make_app(clock: Clock | None = None, demo: DemoSummary | None = None, mail: MailSettings | None = None,
-             idle_minutes: float | None = None) -> InzageApp:
+             idle_minutes: float | None = None, signed_in: Account | None = None) -> InzageApp:
     """Build the app against the database already opened with models.db.open_database()."""
     from tui import config
     from tui.mail_cli import mail_settings
 
     return InzageApp(clock or Clock(), mail or mail_settings(),
-                     idle_minutes if idle_minutes is not None else config.idle_minutes(), demo)
+                     idle_minutes if idle_minutes is not None else config.idle_minutes(), demo, signed_in)

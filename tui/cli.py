@@ -14,6 +14,7 @@ from models.mail import MailSettings
 from models.schema import SchemaState, inspect_schema, migrate
 from tui import config
 from tui.mail_cli import MailConfigError, add_mail_parser, mail_settings, run_mail
+from tui.remote_cli import add_remote_parsers
 
 
 class CommandError(Exception):
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-run", action="store_true", help="only write the data set, do not start the app")
     demo.add_argument("--replace", action="store_true", help="with --db: empty a database that already holds data")
     add_mail_parser(commands, [db_option])
+    add_remote_parsers(commands, [db_option])
     return parser
 
 
@@ -60,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_demo(args)
         if args.command == "mail":
             return command_mail(args)
+        if args.command in ("ssh", "web", "session"):
+            from tui import remote_cli
+
+            return getattr(remote_cli, f"command_{args.command}")(args)
         return command_run(args)
     except CommandError as error:
         print(f"inzage: {error}", file=sys.stderr)

@@ -22,6 +22,7 @@ class WorkspaceCommands(Provider):
         for tab, name, help_text in TAB_COMMANDS:
             yield name, partial(screen.action_show_tab, tab), help_text
         yield "Overzicht exporteren naar CSV", screen.action_export, "de professionals zoals u ze nu ziet"
+        yield "SSH-sleutels beheren", screen.action_ssh_keys, "inloggen op inzage ssh zonder wachtwoord"
         yield "Uitloggen", screen.action_log_out, "terug naar het inlogscherm"
 
     async def discover(self) -> Hits:

@@ -105,3 +105,12 @@ def remember_username(username: str | None) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump({"username": username}, handle)
+
+
+DEFAULT_SSH_SESSIONS = 50
+
+
+def ssh_max_sessions() -> int:
+    """Sessions `inzage ssh` runs at once: [ssh] max_sessions in config.toml, or 50."""
+    raw = read_config_file().get("ssh", {}).get("max_sessions", DEFAULT_SSH_SESSIONS)
+    return raw if isinstance(raw, int) and raw > 0 else DEFAULT_SSH_SESSIONS

@@ -133,3 +133,9 @@ def test_a_ticket_is_redeemed_once_and_only_in_time(database, clock):
     clock.advance(TICKET_LIFETIME + dt.timedelta(seconds=1))
     assert redeem_ticket(late, clock) is None
     assert redeem_ticket("verzonnen", clock) is None
+
+
+def test_control_characters_in_a_comment_are_dropped(database, clock, ed25519):
+    kroon = story.account("kroon", Role.EMPLOYER)
+    key = add_key(kroon, public_line(ed25519, "werk\x1b[2J\x07laptop"), clock)
+    assert key.comment == "werk[2Jlaptop"

@@ -1,0 +1,215 @@
+"""`inzage ssh` on loopback: a real asyncssh client signs in, gets the app in a PTY, and nothing else."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import stat
+
+import asyncssh
+import pytest
+
+from models import Action, AuditEvent
+from models.auth import authenticate
+from models.clock import Clock
+from models.ssh_keys import add_key
+from tests import story
+from tests.tui.ssh_client import WAIT, open_app, wait_until
+from tui.ssh_server import HostKeyError, SshSettings, host_key, start_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def people(sqlite_db):
+    return story.employers()
+
+
+@pytest.fixture
+async def server(sqlite_db, people, tmp_path):
+    settings = SshSettings(port=0, max_sessions=2, host_key_path=tmp_path / "host_key",
+                           database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
+    acceptor, hub = await start_server(settings, Clock(), host_key(settings.host_key_path))
+    hub.port = acceptor.get_port()
+    yield hub
+    acceptor.close()
+    await hub.close()
+    await acceptor.wait_closed()
+
+
+def connect(hub, username: str, password: str | None = None, key: asyncssh.SSHKey | None = None):
+    return asyncssh.connect("127.0.0.1", hub.port, username=username, password=password,
+                            client_keys=[key] if key else None, known_hosts=None, agent_path=None,
+                            preferred_auth="publickey" if key else "password")
+
+
+def pid_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+async def test_a_password_login_gets_the_app_signed_in_follows_resizes_and_quits(server):
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        terminal = await open_app(conn, 100, 30)
+        await terminal.wait_for("Professionals (F2)")
+        assert "vestigingsmanager" in terminal.text  # signed in as Kroon: no login screen
+        assert "palette" in terminal.screen.display[29]  # the footer on the client's last line
+
+        terminal.press("\x1bOR")  # F3: the Account tab
+        await terminal.wait_for("Uw gegevens")
+
+        terminal.resize(80, 24)
+        await wait_until(lambda: "palette" in terminal.screen.display[23], what="the footer on line 24 of 24")
+
+        terminal.press("\x11")  # ctrl+q
+        await wait_until(lambda: terminal.closed, what="the session to end")
+        assert terminal.process.exit_status == 0
+        await terminal.close()
+    await wait_until(lambda: not server.sessions, what="the session list to empty")
+    event = AuditEvent.select().where(AuditEvent.action == Action.LOGIN_SUCCEEDED).get()
+    assert "ssh 127.0.0.1" in event.detail
+
+
+async def test_logging_out_ends_the_session(server):
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for("Professionals (F2)")
+        terminal.press("\x0c")  # ctrl+l
+        await wait_until(lambda: terminal.closed, what="the session to end")
+        assert "U bent uitgelogd." in terminal.raw.decode(errors="replace")
+
+
+async def test_a_wrong_password_and_a_locked_account_are_refused(server, clock):
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server, "kroon", "niet-het-wachtwoord"):
+            pass
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server, "niemand", story.PASSWORD):
+            pass
+    for _ in range(5):
+        authenticate("kroon", "fout-fout-fout", Clock())
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server, "kroon", story.PASSWORD):  # the right password, but locked
+            pass
+    failures = AuditEvent.select().where(AuditEvent.action == Action.LOGIN_FAILED)
+    assert any('"locked": true' in event.detail and "ssh" in event.detail for event in failures)
+
+
+async def test_commands_sftp_and_forwarding_are_refused(server):
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.run("cat /etc/passwd", check=True)
+        with pytest.raises((asyncssh.ChannelOpenError, asyncssh.SFTPError)):
+            async with conn.start_sftp_client():
+                pass
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_connection("127.0.0.1", 5432)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 80)
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_unix_connection("/run/postgresql/.s.PGSQL.5432")
+
+
+async def test_a_shell_without_a_terminal_is_told_to_use_one(server):
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        result = await conn.run(term_type=None)
+        assert result.exit_status == 1 and "terminal nodig" in result.stderr
+
+
+async def test_sessions_beyond_the_limit_get_a_clear_message(server):
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        first = await open_app(conn)
+        second = await open_app(conn)
+        await first.wait_for("Professionals (F2)")
+        await second.wait_for("Professionals (F2)")
+        third = await conn.run(term_type="xterm", term_size=(80, 24))
+        assert third.exit_status == 1 and "al 2 sessies open" in third.stderr
+        await first.close()
+        await second.close()
+
+
+async def test_a_dropped_connection_leaves_no_process(server):
+    conn = await connect(server, "kroon", story.PASSWORD)
+    terminal = await open_app(conn)
+    await terminal.wait_for("Professionals (F2)")
+    pid = server.sessions[0].pty.pid
+    assert not pid_gone(pid)
+    conn.abort()  # the network goes away: no goodbye from the client
+    await wait_until(lambda: not server.sessions, what="the server to notice")
+    await wait_until(lambda: pid_gone(pid), what=f"app process {pid} to end")
+    await terminal.close()
+
+
+async def test_a_registered_key_signs_in_and_another_key_does_not(server, people):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    add_key(people.kroon, key.export_public_key().decode(), Clock())
+    async with connect(server, "kroon", key=key) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for("vestigingsmanager")
+        await terminal.close()
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server, "jansen", key=key):  # Kroon's key is not Jansen's
+            pass
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server, "kroon", key=asyncssh.generate_private_key("ssh-ed25519")):
+            pass
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="the OpenSSH client is not installed")
+async def test_the_openssh_client_gets_the_app_with_a_key(server, people, tmp_path):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    add_key(people.test.accounts.get(), key.export_public_key().decode(), Clock())
+    identity = tmp_path / "id_ed25519"
+    identity.write_bytes(key.export_private_key())
+    identity.chmod(0o600)
+    username = people.test.accounts.get().username
+    client = await asyncio.create_subprocess_exec(
+        "ssh", "-tt", "-p", str(server.port), "-i", str(identity), "-o", "IdentitiesOnly=yes",
+        "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "LogLevel=ERROR", f"{username}@127.0.0.1",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    seen = b""
+    try:
+        async with asyncio.timeout(WAIT):
+            while b"Mijn dossier" not in seen:
+                chunk = await client.stdout.read(65536)
+                assert chunk, f"ssh ended early: {(await client.stderr.read()).decode()}"
+                seen += chunk
+        client.stdin.write(b"\x11")  # ctrl+q
+        await client.stdin.drain()
+        async with asyncio.timeout(WAIT):
+            await client.wait()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            client.kill()
+    assert client.returncode == 0
+
+
+def test_the_host_key_is_made_once_private_and_then_kept(tmp_path):
+    path = tmp_path / "data" / "ssh_host_ed25519_key"
+    first = host_key(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert host_key(path).get_fingerprint() == first.get_fingerprint()
+
+
+def test_a_host_key_others_can_read_is_refused(tmp_path):
+    path = tmp_path / "key"
+    host_key(path)
+    path.chmod(0o644)
+    with pytest.raises(HostKeyError, match="chmod 600"):
+        host_key(path)
+
+
+def test_a_damaged_host_key_is_reported_not_replaced(tmp_path):
+    path = tmp_path / "key"
+    path.write_bytes(b"geen sleutel")
+    path.chmod(0o600)
+    with pytest.raises(HostKeyError, match="niet zomaar vervangen"):
+        host_key(path)
+    assert path.read_bytes() == b"geen sleutel"

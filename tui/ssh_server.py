@@ -1,0 +1,248 @@
+"""`inzage ssh`: an SSH server that offers the app and nothing else.
+
+Every connection signs in with its inzage username and password (the same check, lockout and
+audit as the login screen) or with a public key registered in the app, and gets its own app
+process in a PTY of the client's size (tui/pty_session.py), already signed in. There is no shell,
+no command execution, no SFTP/SCP and no forwarding of ports, agents or X11.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncssh
+
+from models.accounts import Account
+from models.auth import authenticate, key_login
+from models.clock import Clock
+from models.db import db
+from models.ssh_keys import registered_key
+from models.tickets import issue_ticket
+from tui import config
+from tui.pty_session import PtySession, child_environment
+
+log = logging.getLogger("inzage.ssh")
+T = TypeVar("T")
+
+HOST_KEY_FILE = "ssh_host_ed25519_key"
+NEEDS_TERMINAL = "inzage heeft een terminal nodig. Verbind met: ssh -t …\r\n"
+ONLY_THE_APP = "inzage biedt via SSH alleen de app aan: geen opdrachten, geen bestanden.\r\n"
+REFUSED = "U kunt nu niet inloggen: het account is geblokkeerd of de organisatie is (nog) niet goedgekeurd.\r\n"
+
+
+def too_many(limit: int) -> str:
+    return (f"Er zijn al {limit} sessies open, het maximum voor deze server. "
+            "Probeer het over een paar minuten opnieuw.\r\n")
+
+
+class HostKeyError(Exception):
+    """The host key exists but cannot be used; it is never replaced without the administrator."""
+
+
+def host_key(path: Path) -> asyncssh.SSHKey:
+    """The server's key: read from `path`, or generated there (mode 0600) on the very first run."""
+    if path.exists():
+        if path.stat().st_mode & 0o077:
+            raise HostKeyError(f"de host key {path} is leesbaar voor anderen; zet de rechten op 0600 (chmod 600).")
+        try:
+            return asyncssh.read_private_key(path)
+        except (asyncssh.KeyImportError, OSError, ValueError) as error:
+            raise HostKeyError(
+                f"kan de host key {path} niet lezen ({error}). Hij wordt niet zomaar vervangen: herstel het bestand "
+                "uit een back-up, of verwijder het om een nieuwe te maken (gebruikers zien dan een waarschuwing)."
+            ) from None
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key.export_private_key())
+    return key
+
+
+@dataclass
+class SshSettings:
+    host: str = "127.0.0.1"
+    port: int = 2222
+    max_sessions: int = 50
+    host_key_path: Path = field(default_factory=lambda: config.data_dir() / HOST_KEY_FILE)
+    database_url: str = ""  # given to every app process (in its environment, not on its command line)
+    login_timeout: float = 60.0  # seconds to authenticate before the connection is closed
+    app_command: tuple[str, ...] = (sys.executable, "-m", "tui.cli", "session", "--ticket-fd")
+
+
+@dataclass
+class Session:
+    username: str
+    peer: str
+    started: dt.datetime
+    pty: PtySession
+
+
+class SshHub:
+    """What all connections share: settings, clock, and the sessions now open."""
+
+    def __init__(self, settings: SshSettings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.sessions: list[Session] = []
+        self.connections: set[asyncssh.SSHServerConnection] = set()
+
+    async def in_thread(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a domain call (argon2, database) off the event loop, on its own connection."""
+        def call() -> T:
+            with db.connection_context():
+                return function(*args, **kwargs)
+        return await asyncio.to_thread(call)
+
+    async def run_session(self, connection: AppConnection, process: asyncssh.SSHServerProcess) -> None:
+        try:
+            process.exit(await self._session(connection, process))
+        except (asyncssh.Error, OSError, BrokenPipeError):
+            pass  # the connection is gone already
+
+    async def _session(self, connection: AppConnection, process: asyncssh.SSHServerProcess) -> int:
+        if process.get_terminal_type() is None:
+            process.stderr.write(NEEDS_TERMINAL.encode())
+            return 1
+        if len(self.sessions) >= self.settings.max_sessions:
+            process.stderr.write(too_many(self.settings.max_sessions).encode())
+            log.warning("session refused for %s from %s: %d sessions open", connection.username, connection.peer,
+                        len(self.sessions))
+            return 1
+        account = await connection.signed_in_account()
+        if account is None:
+            process.stderr.write(REFUSED.encode())
+            return 1
+        pty = PtySession(process)
+        session = Session(account.username, connection.peer, self.clock.now(), pty)
+        self.sessions.append(session)
+        connection.ptys.append(pty)
+        try:
+            ticket = await self.in_thread(issue_ticket, account, self.clock, connection.peer)
+            env = child_environment(process.get_terminal_type(), process.env.get("COLORTERM"),
+                                    {config.DATABASE_URL_ENV: self.settings.database_url})
+            await pty.start(self.settings.app_command, env, ticket.encode())
+            log.info("session for %s from %s: pid %s, %s %sx%s", account.username, connection.peer, pty.pid,
+                     process.get_terminal_type(), *process.get_terminal_size()[:2])
+            return await pty.run()
+        finally:
+            await pty.stop()
+            self.sessions.remove(session)
+            connection.ptys.remove(pty)
+
+    async def close(self) -> None:
+        """End every app, then every connection (the server is stopping)."""
+        await asyncio.gather(*(session.pty.stop() for session in list(self.sessions)))
+        for connection in list(self.connections):
+            connection.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(c.wait_closed() for c in list(self.connections))), 5)
+
+
+class AppProcess(asyncssh.SSHServerProcess):
+    """A session channel that accepts a shell request with a PTY and refuses commands and subsystems."""
+
+    def exec_requested(self, command: str) -> bool:
+        log.info("refused exec request")
+        return False
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        log.info("refused subsystem request %r", subsystem)
+        return False
+
+
+class AppConnection(asyncssh.SSHServer):
+    """One client connection: its authentication and the app sessions it opened."""
+
+    def __init__(self, hub: SshHub) -> None:
+        self.hub = hub
+        self.peer = "?"
+        self.username = ""
+        self.account: Account | None = None  # signed in with a password
+        self.key_id: int | None = None  # or with this registered key
+        self.ptys: list[PtySession] = []
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        peer = conn.get_extra_info("peername")
+        self.peer = peer[0] if peer else "?"
+        self.conn = conn
+        self.hub.connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.hub.connections.discard(self.conn)
+        for pty in list(self.ptys):  # the client vanished: end its apps now, not at the next keepalive
+            asyncio.ensure_future(pty.stop())
+
+    def begin_auth(self, username: str) -> bool:
+        self.username = username
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        result = await self.hub.in_thread(authenticate, username, password, self.hub.clock, via=f"ssh {self.peer}")
+        self.account = result.account if result.ok else None
+        return result.ok
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        stored = await self.hub.in_thread(registered_key, username, key)
+        if stored is not None:
+            self.key_id = stored.id  # asyncssh checks the signature next; the last key asked about is the one used
+        return stored is not None
+
+    async def signed_in_account(self) -> Account | None:
+        if self.account is not None:
+            return self.account
+        if self.key_id is None:
+            return None
+        result = await self.hub.in_thread(key_login, self.username, self.key_id, self.hub.clock,
+                                          via=f"ssh {self.peer}")
+        self.account = result.account if result.ok else None
+        return self.account
+
+    def session_requested(self) -> asyncssh.SSHServerSession:
+        return AppProcess(lambda process: self.hub.run_session(self, process), None, 0, False)
+
+
+async def start_server(settings: SshSettings, clock: Clock,
+                       key: asyncssh.SSHKey) -> tuple[asyncssh.SSHAcceptor, SshHub]:
+    hub = SshHub(settings, clock)
+    acceptor = await asyncssh.create_server(
+        lambda: AppConnection(hub), settings.host, settings.port,
+        server_host_keys=[key], server_version="inzage",
+        encoding=None, line_editor=False, allow_pty=True,
+        agent_forwarding=False, x11_forwarding=False, allow_scp=False,
+        kbdint_auth=False, login_timeout=settings.login_timeout,
+        keepalive_interval=30, keepalive_count_max=3,
+    )
+    return acceptor, hub
+
+
+async def serve_forever(settings: SshSettings, clock: Clock, announce: Callable[[str], None]) -> None:
+    key = host_key(settings.host_key_path)
+    acceptor, hub = await start_server(settings, clock, key)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # ctrl+c, or `systemctl stop`: end every session first
+        loop.add_signal_handler(stop_signal, stopped.set)
+    announce(f"inzage ssh luistert op {settings.host}:{settings.port} (host key {key.get_fingerprint('sha256')}, "
+             f"hooguit {settings.max_sessions} sessies). Stoppen: ctrl+c.")
+    try:
+        await stopped.wait()
+    finally:
+        acceptor.close()
+        await hub.close()
