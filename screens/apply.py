@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from models.accounts import Account
 from models.applications import ApplicationForm, apply_for_employer_account
 from screens.dialogs import MessageDialog
 from screens.form import FormScreen
-from tui.widgets import FormField
+from tui.widgets import FormField, Header
 
 THANKS = ("Bedankt voor uw aanvraag. Registerplein beoordeelt die en u krijgt per e-mail bericht zodra uw "
           "werkgeversaccount is goedgekeurd of afgewezen. U hebt een bevestiging per e-mail ontvangen. "

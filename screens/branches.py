@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Header, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, DataTable, Footer, Label, RadioButton, RadioSet, Static
 
 from models.accounts import Account
 from models.branches import (
@@ -26,7 +26,7 @@ from models.branches import (
 from models.organisations import Branch, ManagerRole
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
-from tui.widgets import DomainPane, FormField
+from tui.widgets import DomainPane, FormField, Header
 
 INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of afdelingen van uw organisatie. "
          "Een vestigingsmanager ziet alleen de professionals die zijn of haar vestiging hebben gekozen. "

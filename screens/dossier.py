@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from models.access import AccessDenied
 from models.accounts import Account
@@ -15,6 +15,7 @@ from models.clock import format_date
 from models.db import db
 from models.dossier import Dossier, PeriodView, open_dossier
 from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
+from tui.widgets import Header
 
 
 class DossierScreen(Screen):

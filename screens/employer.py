@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from models.accounts import Account
 from models.home import describe_role
@@ -15,6 +16,7 @@ from screens.professionals import ProfessionalsPane
 from screens.registerplein import RegisterpleinPane
 from screens.ssh_keys import SshKeysScreen
 from tui.commands import WorkspaceCommands
+from tui.widgets import Header
 
 TABS = ["professionals", "account", "organisation", "branches", "registerplein"]
 
@@ -41,14 +43,15 @@ class EmployerScreen(Screen):
         with TabbedContent(initial="professionals"):
             with TabPane("Professionals (F2)", id="professionals"):
                 yield ProfessionalsPane(self.account)
+            # The other tabs mount just after the first paint: the rows come first.
             with TabPane("Account (F3)", id="account"):
-                yield AccountPane(self.account)
+                yield Lazy(AccountPane(self.account))
             with TabPane("Organisatie (F4)", id="organisation"):
-                yield OrganisationPane(self.account)
+                yield Lazy(OrganisationPane(self.account))
             with TabPane("Vestigingen (F5)", id="branches"):
-                yield BranchesPane(self.account)
+                yield Lazy(BranchesPane(self.account))
             with TabPane("Registerplein (F6)", id="registerplein"):
-                yield RegisterpleinPane()
+                yield Lazy(RegisterpleinPane())
         yield Footer()
 
     def on_mount(self) -> None:

@@ -5,13 +5,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Label, Static
 
 from models.auth import LoginResult, LoginStatus, authenticate
 from models.validation import FormChecker
 from screens.form import FormScreen
 from tui import config
-from tui.widgets import FormField
+from tui.widgets import FormField, Header
 
 WRONG_CREDENTIALS = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na 5 mislukte pogingen "
                      "wordt het account 15 minuten geblokkeerd.")

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, Tabs, TextArea
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tabs, TextArea
 
 from models.access import AccessDenied
 from models.accounts import Account
@@ -36,7 +36,7 @@ from models.professionals import Activity
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
 from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
-from tui.widgets import DomainPane, FormField
+from tui.widgets import DomainPane, FormField, Header
 
 HOW_TO = "N: activiteit toevoegen · E of Enter: wijzigen · Delete: verwijderen. Eén punt is één netto uur."
 NO_PERIODS = "U heeft nog geen registratieperiode. Zodra die er is, ziet u hier uw punten en activiteiten."

@@ -5,13 +5,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from models.accounts import Account
 from screens.access_log import AccessLogPane
 from screens.inzage import InzagePane
 from screens.my_dossier import MyDossierPane
 from screens.ssh_keys import SshKeysScreen
+from tui.widgets import Header
 
 INZAGE_TAB = "inzage"
 

@@ -13,15 +13,7 @@ from models.accounts import Account
 from models.clock import format_date
 from models.db import db
 from models.export import export_overview
-from models.overview import (
-    DEFAULT_SORT,
-    OverviewRow,
-    filter_rows,
-    overview_rows,
-    registers_present,
-    sort_rows,
-    summarise,
-)
+from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, registers_present, summarise
 from models.removal import remove_professional
 from screens.dialogs import ConfirmDialog
 from screens.labels import status_text
@@ -29,6 +21,7 @@ from tui import config
 from tui.table import Column, VirtualTable
 
 ALL_REGISTERS = ""
+FIRST_SCREEN = 100  # rows fetched first, so a large overview shows at once while the rest loads
 CELL_PADDING = 2  # VirtualTable pads each cell with a space on both sides
 SCROLLBAR = 2
 
@@ -63,7 +56,11 @@ def render_cell(key: str, row: OverviewRow) -> Text:
 
 
 class ProfessionalsPane(Vertical):
-    """Filters apply as the user types, in memory: no query per keystroke, whatever the size."""
+    """Filters apply as the user types, in memory: no query per keystroke, whatever the size.
+
+    Loading takes two queries: the first screen of rows, shown at once, then all rows, prepared
+    for filtering and sorting (`OverviewSet`) off the UI thread and swapped in.
+    """
 
     DEFAULT_CSS = """
     ProfessionalsPane #filters { height: auto; }
@@ -81,7 +78,8 @@ class ProfessionalsPane(Vertical):
     def __init__(self, account: Account) -> None:
         super().__init__(id="professionals-pane")
         self.account = account
-        self.all_rows: list[OverviewRow] = []
+        self.overview: OverviewSet | None = None  # None until all rows are in
+        self.professional_count = 0
         self.shown: list[OverviewRow] = []
         self.sort_key, self.sort_reverse = DEFAULT_SORT, False
 
@@ -99,28 +97,49 @@ class ProfessionalsPane(Vertical):
                            empty_text="Professionals worden geladen…")
 
     def on_mount(self) -> None:
-        self.load()
+        if self.show_first_screen():
+            self.call_after_refresh(self.load)
+
+    def show_first_screen(self) -> bool:
+        """The first screen of rows, fetched here on the UI thread: one small query (a LIMIT), which
+        in a worker took four times as long, queueing for the interpreter lock row by row while the
+        workspace was being drawn. Everything else loads in a worker."""
+        try:
+            rows = overview_rows(self.account, self.app.clock.today(), limit=FIRST_SCREEN)
+        except AccessDenied as refused:
+            self.refused(str(refused))
+            return False
+        if len(rows) < FIRST_SCREEN:
+            self.loaded(OverviewSet(rows), rows)  # that is all of them
+            return False
+        self.query_one(VirtualTable).set_rows(rows)
+        self.query_one("#summary", Static).update(Text("Alle professionals worden geladen…", style="dim"))
+        return True
 
     def on_resize(self) -> None:
         self.query_one(VirtualTable).set_columns(columns_for(self.size.width))
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def load(self) -> None:
+        """All rows, prepared for filtering and sorting off the UI thread, then swapped in."""
         try:
             with db.connection_context():
                 rows = overview_rows(self.account, self.app.clock.today())
         except AccessDenied as refused:  # e.g. the branch was removed while signed in
             self.app.call_from_thread(self.refused, str(refused))
             return
-        self.app.call_from_thread(self.loaded, rows)
+        overview = OverviewSet(rows)
+        overview.by_name  # noqa: B018 - the base of every sort, prepared here rather than on the first sort key
+        self.app.call_from_thread(self.loaded, overview, rows)
 
     def refused(self, message: str) -> None:
         table = self.query_one(VirtualTable)
         table.empty_text = message
         table.refresh()
 
-    def loaded(self, rows: list[OverviewRow]) -> None:
-        self.all_rows = rows
+    def loaded(self, overview: OverviewSet, rows: list[OverviewRow]) -> None:
+        self.overview = overview
+        self.professional_count = len({row.professional_id for row in rows})
         select = self.query_one("#register-filter", Select)
         current = select.value
         select.set_options((register, register) for register in registers_present(rows))
@@ -133,17 +152,18 @@ class ProfessionalsPane(Vertical):
     @on(Input.Changed, "#name-filter")
     @on(Select.Changed, "#register-filter")
     def refilter(self) -> None:
+        if self.overview is None:
+            return  # still loading: the filters apply as soon as all rows are in
         register = self.query_one("#register-filter", Select).value
-        rows = filter_rows(
-            self.all_rows,
+        in_default_order = self.sort_key == DEFAULT_SORT and not self.sort_reverse  # as the query returns them
+        self.shown = self.overview.view(
             register=register if isinstance(register, str) else ALL_REGISTERS,
             number=self.query_one("#number-filter", Input).value,
             name=self.query_one("#name-filter", Input).value,
+            sort_key=None if in_default_order else self.sort_key,
+            reverse=self.sort_reverse,
         )
-        in_default_order = self.sort_key == DEFAULT_SORT and not self.sort_reverse  # as the query returns them
-        self.shown = rows if in_default_order else sort_rows(rows, self.sort_key, self.sort_reverse)
-        table = self.query_one(VirtualTable)
-        table.set_rows(self.shown)
+        self.query_one(VirtualTable).set_rows(self.shown)
         self.show_summary()
 
     def show_summary(self) -> None:
@@ -154,9 +174,9 @@ class ProfessionalsPane(Vertical):
         line.append(" · ")
         line.append(f"{summary.red_ending_soon} daarvan eindigen binnen 6 maanden",
                     style="bold red" if summary.red_ending_soon else "")
-        if len(self.shown) != len(self.all_rows):
-            line.append(f"  (gefilterd uit {len({row.professional_id for row in self.all_rows})})", style="dim")
-        self.query_one("#summary", Static).update(line)
+        if self.overview is not None and len(self.shown) != self.overview.row_count:
+            line.append(f"  (gefilterd uit {self.professional_count})", style="dim")
+        self.query_one("#summary", Static).update(line, layout=False)  # one line, always: no relayout per key
 
     @on(VirtualTable.SortRequested)
     def sort(self, event: VirtualTable.SortRequested) -> None:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from models.accounts import Account
 from models.codes import request_login_details, set_password_with_code
 from models.validation import FormChecker, clean_email
 from screens.dialogs import MessageDialog
 from screens.form import FormScreen
-from tui.widgets import FormField
+from tui.widgets import FormField, Header
 
 SENT = ("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met uw gebruikersnaam "
         "en een code waarmee u een nieuw wachtwoord instelt (F4 Code invoeren). De code is 30 minuten geldig.")

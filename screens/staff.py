@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from models.access import AccessDenied
@@ -29,6 +29,7 @@ from models.staff import (
 from screens.dialogs import ReasonDialog
 from screens.form import SOMETHING_WENT_WRONG
 from screens.ssh_keys import SshKeysScreen
+from tui.widgets import Header
 
 ROLE_NAMES = {"staff": "medewerker", "employer": "werkgever", "professional": "professional"}
 

@@ -7,7 +7,12 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
+from textual.widgets import Header as TextualHeader
 from textual.widgets import Input, Label, Static
+from textual.widgets._header import HeaderTitle
 from textual.worker import Worker, WorkerState
 
 from models.access import AccessDenied
@@ -130,3 +135,25 @@ class DomainPane(Vertical):
             self.busy = False
             self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
             self.domain_failed()
+
+
+class Header(TextualHeader):
+    """Textual's Header, safe when its screen goes away while a title update is pending.
+
+    Textual 8.2.8's own catches only NoScreen; a screen dismissed right after it opened (Enter,
+    then Escape at once) also raised NoMatches from that update, a traceback for the user.
+    """
+
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # instead of Header's own _on_mount, not as well as
+
+        async def set_title() -> None:
+            try:
+                self.query_one(HeaderTitle).update(self.format_title())
+            except (NoScreen, NoMatches):
+                pass
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)

@@ -165,3 +165,27 @@ async def test_the_overview_reads_well_at_small_and_large_sizes(utrecht, clock, 
         assert "3 professionals" in text
         assert all(len(line) <= size[0] for line in lines)
         assert "Openen" in lines[-1] and "Sorteren" in lines[-1]  # the footer shows the keys
+
+
+async def test_a_long_overview_shows_its_first_screen_then_all_rows(sqlite_db, clock, tmp_path, monkeypatch):
+    """More rows than the first screen holds: the first query's rows show while the rest loads, then all."""
+    import screens.professionals as professionals
+
+    monkeypatch.setattr(professionals, "FIRST_SCREEN", 5)
+    org = story.organisation("Stichting Welzijn Utrecht")
+    overvecht = story.branch(org, "Overvecht", "kroon")
+    register = story.register("Register Sociaal Werkers", "SW")
+    for index in range(12):
+        professional = story.professional("A.", f"Persoon{index:02d}")
+        story.registration(professional, register, periods=[(dt.date(2025, 1, 1), dt.date(2029, 12, 31))])
+        story.grant(professional, overvecht)
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        pane = app.screen.query_one(professionals.ProfessionalsPane)
+        await settle(pilot)
+        assert pane.overview is not None and len(names(app)) == 12
+        assert "12 professionals" in "\n".join(screen_lines(app))
+        await pilot.press("slash", *"persoon07")
+        await pilot.pause()
+        assert names(app) == ["A. Persoon07"]
