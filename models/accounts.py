@@ -43,6 +43,11 @@ class Account(BaseModel):
         """Usernames are case-insensitive; they are stored lower-case."""
         return username.strip().lower()
 
+    @staticmethod
+    def lookup_key(typed: str) -> str:
+        """What someone typed as a username, as it is stored (cut to the column's length)."""
+        return Account.normalise_username(typed)[:150]
+
 
 class CodePurpose(StrEnum):
     RESET = "reset"  # forgot login details: valid 30 minutes

@@ -44,7 +44,7 @@ def authenticate(username: str, password: str, clock: Clock, via: str = "") -> L
     (`via` says where from, e.g. "ssh 10.0.0.5"; empty for the app's own login screen).
     """
     origin = {"via": via} if via else {}
-    key = Account.normalise_username(username)[:150]
+    key = Account.lookup_key(username)
     found = Account.get_or_none(Account.username == key)
     password_ok = verify_password(found.password_hash if found else None, password)
     now = clock.now()
@@ -74,7 +74,7 @@ def key_login(username: str, key_id: int, clock: Clock, via: str = "") -> LoginR
     now = clock.now()
     origin = {"via": via, "method": "publickey"} if via else {"method": "publickey"}
     with write_transaction():
-        account = locked(Account.select().where(Account.username == Account.normalise_username(username)[:150])).first()
+        account = locked(Account.select().where(Account.username == Account.lookup_key(username))).first()
         key = SshKey.get_or_none(SshKey.id == key_id)
         if account is None or key is None or key.account_id != account.id or account.password_hash is None:
             return LoginResult(LoginStatus.FAILED)

@@ -125,7 +125,7 @@ def registered_key(username: str, key: asyncssh.SSHKey) -> SshKey | None:
     """The stored key matching what an SSH client offers for `username`, if any. Reads only."""
     fingerprint = fingerprint_of(key)
     return (SshKey.select().join(Account)
-            .where(Account.username == Account.normalise_username(username)[:150],
+            .where(Account.username == Account.lookup_key(username),
                    SshKey.fingerprint == fingerprint)
             .first())
 
