@@ -9,6 +9,7 @@ from pathlib import Path
 
 from models.clock import format_date
 from models.overview import OverviewRow
+from models.private import private_folder
 
 HEADER = ["Naam", "Register", "Registratienummer", "Einddatum", "Norm", "Behaald", "Status", "Periode"]
 STATUS_WORDS = {"green": "groen", "red": "rood"}
@@ -22,7 +23,7 @@ def _cell(text: str) -> str:
 
 def export_overview(rows: Sequence[OverviewRow], folder: Path, today: dt.date) -> Path:
     """Write `rows` (as the user sees them) to a new file in `folder`; returns its path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)  # folders it makes are the owner's; an existing Documents folder stays as it is
     path = _free_path(folder / f"inzage-professionals-{today.isoformat()}.csv")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # personal data: owner only
     with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:

@@ -22,6 +22,7 @@ from peewee import CharField, Check, DateTimeField, IntegerField, TextField
 
 from models.clock import to_local
 from models.db import BaseModel
+from models.private import open_private, private_folder
 
 DEFAULT_SENDER = "Registerplein inzage <noreply@registerplein.nl>"
 MAX_ERROR_LENGTH = 300
@@ -161,8 +162,8 @@ class OutboxTransport:
         path = self.outbox_dir / f"{queued.created_at:%Y%m%d-%H%M%S}-{queued.id}.eml"
         partial = path.with_name(f".{path.name}.part")
         try:
-            self.outbox_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            private_folder(self.outbox_dir)
+            descriptor = open_private(partial, os.O_WRONLY | os.O_TRUNC)
             with os.fdopen(descriptor, "wb") as file:
                 file.write(message.as_bytes())
             os.replace(partial, path)  # a listing never sees half a message

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import platformdirs
 
+from models.private import open_private, private_folder
+
 APP_NAME = "inzage"
 DATABASE_URL_ENV = "INZAGE_DATABASE_URL"
 
@@ -101,8 +103,8 @@ def remember_username(username: str | None) -> None:
     if not username:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    private_folder(path.parent)
+    fd = open_private(path, os.O_WRONLY | os.O_TRUNC)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump({"username": username}, handle)
 

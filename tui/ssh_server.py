@@ -25,6 +25,7 @@ from models.accounts import Account
 from models.auth import authenticate, key_login
 from models.clock import Clock
 from models.db import db
+from models.private import private_folder
 from models.ssh_keys import registered_key
 from models.tickets import issue_ticket
 from tui import config
@@ -61,7 +62,7 @@ def host_key(path: Path) -> asyncssh.SSHKey:
                 "uit een back-up, of verwijder het om een nieuwe te maken (gebruikers zien dan een waarschuwing)."
             ) from None
     key = asyncssh.generate_private_key("ssh-ed25519")
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(key.export_private_key())
