@@ -6,12 +6,35 @@ import datetime as dt
 from peewee import Select
 
 from models.accounts import Account, Role
+from models.clock import Clock
 from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus
+
+# What a lock is compared with. Operations take the account, not a clock, so this one is shared;
+# tests that lock an account set it to a FixedClock.
+lock_clock: Clock = Clock()
+
+LOCKED = "Uw account is tijdelijk geblokkeerd. Probeer het later opnieuw of neem contact op met Registerplein."
+GONE = "Dit account bestaat niet meer."
 
 
 class AccessDenied(Exception):
     """The acting account may not do this. The message is safe to show (Dutch)."""
+
+
+def require_active(account: Account) -> Account:
+    """The acting account as stored now, if it is not locked; else AccessDenied.
+
+    Every require_* below starts here, so a session held by an account that was locked
+    since it signed in (five wrong passwords, by anyone) can do nothing until it is unlocked,
+    and a changed role or professional in the database counts, not the copy in the session.
+    """
+    current = Account.get_or_none(Account.id == account.id)
+    if current is None:
+        raise AccessDenied(GONE)
+    if current.locked_until is not None and lock_clock.now() < current.locked_until:
+        raise AccessDenied(LOCKED)
+    return current
 
 
 def own_branches(account: Account) -> Select:
@@ -26,7 +49,7 @@ def own_branches(account: Account) -> Select:
 
 def require_employer(account: Account) -> None:
     """An employer account of an approved organisation, or AccessDenied."""
-    if account.role != Role.EMPLOYER:
+    if require_active(account).role != Role.EMPLOYER:
         raise AccessDenied("Alleen een werkgeversaccount kan professionals volgen.")
     if not own_branches(account).exists():
         raise AccessDenied("Uw organisatie is nog niet goedgekeurd door Registerplein.")
@@ -47,7 +70,7 @@ def visible_professionals(account: Account, today: dt.date) -> Select:
 
 def require_staff(account: Account) -> None:
     """A Registerplein staff account, or AccessDenied."""
-    if account.role != Role.STAFF:
+    if require_active(account).role != Role.STAFF:
         raise AccessDenied("Alleen medewerkers van Registerplein kunnen dit doen.")
 
 
@@ -56,7 +79,7 @@ def require_member(account: Account) -> Branch:
 
     A removed branch no longer counts: its manager has no part in the organisation any more.
     """
-    if account.role != Role.EMPLOYER:
+    if require_active(account).role != Role.EMPLOYER:
         raise AccessDenied("Alleen een werkgeversaccount kan dit doen.")
     branch = (Branch.select(Branch, Organisation).join(Organisation)
               .where(Branch.manager == account, Branch.removed_at.is_null(),
@@ -75,8 +98,18 @@ def require_admin(account: Account) -> Branch:
     return branch
 
 
+def require_usable(account: Account) -> Account:
+    """An account that may use the app at all: not locked, and an employer only while managing a
+    live branch of an approved organisation (an applicant waiting for approval cannot act yet)."""
+    current = require_active(account)
+    if current.role == Role.EMPLOYER:
+        require_member(current)
+    return current
+
+
 def require_professional(account: Account) -> int:
     """A professional's own account: returns the professional's id, or AccessDenied."""
-    if account.role != Role.PROFESSIONAL or account.professional_id is None:
+    current = require_active(account)
+    if current.role != Role.PROFESSIONAL or current.professional_id is None:
         raise AccessDenied("Alleen een professional kan dit doen, voor het eigen dossier.")
-    return account.professional_id
+    return current.professional_id

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.access import require_admin, require_member
+from models.access import require_admin, require_member, require_usable
 from models.accounts import Account
 from models.applications import ApplicationForm, check_organisation
 from models.audit import Action, AuditEvent
@@ -72,6 +72,7 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
     FormErrors names `current`, `password` and `repeat`. A wrong current password counts as a
     failed login, so the lockout also guards this door.
     """
+    require_usable(account)
     checker = FormChecker()
     if not current:
         checker.fail("current", "Vul uw huidige wachtwoord in.")

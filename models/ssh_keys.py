@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
-from models.access import AccessDenied
+from models.access import AccessDenied, require_usable
 from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock
@@ -89,11 +89,13 @@ def _import(words: list[str]) -> tuple[asyncssh.SSHKey, str]:
 
 
 def keys_of(account: Account) -> list[SshKey]:
+    require_usable(account)
     return list(SshKey.select().where(SshKey.account == account).order_by(SshKey.created_at, SshKey.id))
 
 
 def add_key(account: Account, text: str, clock: Clock) -> SshKey:
     """Register a public key for `account`; FieldError with a Dutch message when it cannot be used."""
+    require_usable(account)
     parsed = parse_public_key(text)
     now = clock.now()
     with write_transaction():
@@ -111,6 +113,7 @@ def add_key(account: Account, text: str, clock: Clock) -> SshKey:
 
 def remove_key(account: Account, key_id: int, clock: Clock) -> None:
     """Remove one of `account`'s own keys; another account's key is refused, whatever its id."""
+    require_usable(account)
     now = clock.now()
     with write_transaction():
         key = SshKey.get_or_none((SshKey.id == key_id) & (SshKey.account == account))

@@ -19,6 +19,7 @@ from models.mail import enqueue
 from models.organisations import Branch, Organisation, OrganisationStatus
 
 ACCOUNT_SEARCH_LIMIT = 100
+NO_SUCH_ACCOUNT = "Dit account bestaat niet (meer)."
 
 
 @dataclass
@@ -144,8 +145,9 @@ def unlock_account(actor: Account, account_id: int, clock: Clock) -> None:
     require_staff(actor)
     now = clock.now()
     with write_transaction():
-        Account.update(locked_until=None, failed_logins=0, first_failed_at=None).where(
-            Account.id == account_id).execute()
+        if not Account.update(locked_until=None, failed_logins=0, first_failed_at=None).where(
+                Account.id == account_id).execute():
+            raise AccessDenied(NO_SUCH_ACCOUNT)
         AuditEvent.record(now, Action.ACCOUNT_UNLOCKED, actor=actor, account=account_id)
 
 
@@ -153,7 +155,9 @@ def resend_activation(actor: Account, account_id: int, clock: Clock) -> None:
     """A new activation code for an account that has no password yet (older codes stop working)."""
     require_staff(actor)
     with write_transaction():
-        account = Account.get_by_id(account_id)
+        account = Account.get_or_none(Account.id == account_id)
+        if account is None:
+            raise AccessDenied(NO_SUCH_ACCOUNT)
         if account.is_activated:
             raise AccessDenied("Dit account heeft al een wachtwoord. De gebruiker kan zelf "
                                "'Inloggegevens vergeten' gebruiken.")

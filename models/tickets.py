@@ -13,6 +13,7 @@ import secrets
 
 from peewee import CharField, DateTimeField, ForeignKeyField
 
+from models.access import require_usable
 from models.accounts import Account
 from models.clock import Clock
 from models.db import BaseModel, locked, write_transaction
@@ -32,6 +33,7 @@ def _digest(token: str) -> str:
 
 
 def issue_ticket(account: Account, clock: Clock, peer: str = "") -> str:
+    require_usable(account)  # signed in a moment ago, but checked here too: a ticket is a session
     now = clock.now()
     token = secrets.token_urlsafe(32)
     with write_transaction():

@@ -217,9 +217,13 @@ class ProfessionalsPane(Vertical):
 
     @work(thread=True, group="remove", exit_on_error=False)
     def remove(self, professional_id: int, name: str) -> None:
-        with db.connection_context():
-            remove_professional(self.account, professional_id, self.app.clock)
-        self.app.call_from_thread(self.notify, f"{name} is uit uw overzicht verwijderd.")
+        try:
+            with db.connection_context():
+                remove_professional(self.account, professional_id, self.app.clock)
+        except AccessDenied as refused:  # e.g. the professional revoked it a moment ago
+            self.app.call_from_thread(self.notify, str(refused), severity="warning")
+        else:
+            self.app.call_from_thread(self.notify, f"{name} is uit uw overzicht verwijderd.")
         self.app.call_from_thread(self.load)
 
     @work(thread=True, group="export", exit_on_error=False)

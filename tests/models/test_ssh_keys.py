@@ -19,13 +19,18 @@ def public_line(key: asyncssh.SSHKey, comment: str = "laptop") -> str:
     return key.export_public_key("openssh").decode().strip() + f" {comment}"
 
 
+def manager(username: str):
+    """An employer who may use the app: the manager of a branch of an approved organisation."""
+    return story.branch(story.organisation(f"Organisatie {username}"), "Hoofdvestiging", username).manager
+
+
 @pytest.fixture(scope="module")
 def ed25519() -> asyncssh.SSHKey:
     return asyncssh.generate_private_key("ssh-ed25519")
 
 
 def test_a_public_key_is_stored_with_its_fingerprint_and_audited(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
+    kroon = manager("kroon")
     key = add_key(kroon, public_line(ed25519), clock)
     assert key.fingerprint == ed25519.get_fingerprint("sha256") and key.comment == "laptop"
     assert key.key_type == "ssh-ed25519" and [k.id for k in keys_of(kroon)] == [key.id]
@@ -50,7 +55,7 @@ def test_what_is_not_a_public_key_is_refused_with_a_dutch_message(text, message)
 
 
 def test_a_private_key_is_refused_and_not_stored(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
+    kroon = manager("kroon")
     private = ed25519.export_private_key("openssh").decode()
     with pytest.raises(FieldError, match="privésleutel"):
         add_key(kroon, private, clock)
@@ -66,15 +71,15 @@ def test_short_rsa_and_dsa_keys_are_refused():
 
 
 def test_the_same_key_twice_is_refused(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
+    kroon = manager("kroon")
     add_key(kroon, public_line(ed25519), clock)
     with pytest.raises(FieldError, match="al bij uw account"):
         add_key(kroon, public_line(ed25519, "ander"), clock)
 
 
 def test_only_the_owner_removes_a_key(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
-    jansen = story.account("jansen", Role.EMPLOYER)
+    kroon = manager("kroon")
+    jansen = manager("jansen")
     key = add_key(kroon, public_line(ed25519), clock)
     with pytest.raises(AccessDenied):
         remove_key(jansen, key.id, clock)
@@ -85,8 +90,8 @@ def test_only_the_owner_removes_a_key(database, clock, ed25519):
 
 
 def test_a_key_signs_in_only_its_own_account(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
-    story.account("jansen", Role.EMPLOYER)
+    kroon = manager("kroon")
+    manager("jansen")
     stored = add_key(kroon, public_line(ed25519), clock)
     offered = asyncssh.import_public_key(public_line(ed25519))
     assert registered_key("KROON", offered).id == stored.id
@@ -100,7 +105,7 @@ def test_a_key_signs_in_only_its_own_account(database, clock, ed25519):
 
 
 def test_a_locked_account_cannot_use_its_key(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
+    kroon = manager("kroon")
     stored = add_key(kroon, public_line(ed25519), clock)
     for _ in range(5):
         authenticate("kroon", "fout-fout-fout", clock, via="ssh 127.0.0.1")
@@ -112,12 +117,16 @@ def test_a_locked_account_cannot_use_its_key(database, clock, ed25519):
 def test_a_key_of_a_pending_organisation_account_is_refused(database, clock, ed25519):
     pending = story.organisation("Nog Niet BV", status="pending")
     manager = story.branch(pending, "Hoofdvestiging", "nieuw", role="contact_person", admin=True).manager
-    stored = add_key(manager, public_line(ed25519), clock)
-    assert key_login("nieuw", stored.id, clock).status == LoginStatus.PENDING
+    with pytest.raises(AccessDenied, match="goedgekeurde organisatie"):
+        add_key(manager, public_line(ed25519), clock)  # an applicant cannot act yet ...
+    parsed = parse_public_key(public_line(ed25519))
+    stored = SshKey.create(account=manager, key_type=parsed.key_type, key_data=parsed.key_data,
+                           fingerprint=parsed.fingerprint, comment="", created_at=clock.now())
+    assert key_login("nieuw", stored.id, clock).status == LoginStatus.PENDING  # ... nor sign in with a key
 
 
 def test_password_attempts_over_ssh_say_so_in_the_audit_trail(database, clock):
-    story.account("kroon", Role.EMPLOYER)
+    manager("kroon")
     authenticate("kroon", "fout-fout-fout", clock, via="ssh 10.0.0.5")
     authenticate("kroon", story.PASSWORD, clock, via="ssh 10.0.0.5")
     details = [e.detail for e in AuditEvent.select().order_by(AuditEvent.id)]
@@ -125,7 +134,7 @@ def test_password_attempts_over_ssh_say_so_in_the_audit_trail(database, clock):
 
 
 def test_a_ticket_is_redeemed_once_and_only_in_time(database, clock):
-    kroon = story.account("kroon", Role.EMPLOYER)
+    kroon = manager("kroon")
     token = issue_ticket(kroon, clock, peer="127.0.0.1")
     assert redeem_ticket(token, clock).id == kroon.id
     assert redeem_ticket(token, clock) is None
@@ -136,6 +145,6 @@ def test_a_ticket_is_redeemed_once_and_only_in_time(database, clock):
 
 
 def test_control_characters_in_a_comment_are_dropped(database, clock, ed25519):
-    kroon = story.account("kroon", Role.EMPLOYER)
+    kroon = manager("kroon")
     key = add_key(kroon, public_line(ed25519, "werk\x1b[2J\x07laptop"), clock)
     assert key.comment == "werk[2Jlaptop"
