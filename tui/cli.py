@@ -8,8 +8,8 @@ from pathlib import Path
 
 from peewee import Database, OperationalError
 
-from models.clock import Clock
-from models.db import is_sqlite, open_database
+from models.clock import Clock, to_local
+from models.db import is_sqlite, open_database, sqlite_path
 from models.mail import MailSettings
 from models.schema import SchemaState, inspect_schema, migrate
 from tui import config
@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
     demo.add_argument("--no-run", action="store_true", help="only write the data set, do not start the app")
     demo.add_argument("--replace", action="store_true", help="with --db: empty a database that already holds data")
+    backup = commands.add_parser(
+        "backup",
+        parents=[db_option],
+        help="copy the SQLite database consistently, also while the app is in use",
+        description="Writes a consistent copy (mode 0600) of the SQLite database to PATH, through SQLite's online "
+        "backup API. For PostgreSQL use pg_dump.",
+    )
+    backup.add_argument("path", metavar="PATH", help="the file to write; a folder gets a file named after the time")
+    backup.add_argument("--force", action="store_true", help="replace PATH when it exists")
     add_mail_parser(commands, [db_option])
     add_remote_parsers(commands, [db_option])
     return parser
@@ -62,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_demo(args)
         if args.command == "mail":
             return command_mail(args)
+        if args.command == "backup":
+            return command_backup(args)
         if args.command in ("ssh", "web", "session"):
             from tui import remote_cli
 
@@ -134,6 +145,38 @@ def command_mail(args: argparse.Namespace) -> int:
     settings = settings_for_mail()
     ready_database(config.database_url(getattr(args, "db", None)))
     return run_mail(args, settings)
+
+
+def command_backup(args: argparse.Namespace) -> int:
+    from models.backup import BackupError, backup_sqlite, pg_dump_hint
+
+    url = config.database_url(getattr(args, "db", None))
+    source = sqlite_path(url)
+    if source is None:
+        if url.startswith(("postgres", "psycopg")):
+            raise CommandError("inzage backup kopieert alleen een SQLite-database. Maak een back-up van PostgreSQL "
+                               f"met pg_dump, bijvoorbeeld: {pg_dump_hint(url)}")
+        raise CommandError(f"inzage backup kopieert alleen een SQLite-databasebestand, niet {redact(url)}.")
+    target = Path(args.path)
+    if target.is_dir():
+        target = target / f"inzage-{to_local(Clock().now()):%Y%m%d-%H%M%S}.sqlite3"
+    try:
+        report = backup_sqlite(source, target, force=args.force)
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    print(f"Back-up van {source} gemaakt in {report.path}: {file_size(report.size)}, {report.pages} pagina's.")
+    width = max(map(len, report.rows), default=0)
+    for table, count in report.rows.items():
+        print(f"  {table:<{width}}  {count:>9} rijen")
+    return 0
+
+
+def file_size(size: int) -> str:
+    """A size as a Dutch reader writes it: 812 bytes, 48,0 kB, 1,2 MB."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}".replace(".", ",")
+    return f"{size} bytes"
 
 
 def command_run(args: argparse.Namespace) -> int:
