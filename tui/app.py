@@ -9,6 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from models.access import AccessDenied, require_usable
 from models.accounts import Account, Role
 from models.clock import Clock
 from models.db import db
@@ -93,9 +94,19 @@ class InzageApp(App):
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:
-        if self.account is not None and self.clock.now() - self.last_input >= self.idle_limit:
+        """Every IDLE_CHECK_SECONDS: end the session when idle too long, or when its account can no
+        longer be used (locked by failed logins elsewhere, branch removed); the models already
+        refuse every operation of such an account, this takes the user back to the login screen."""
+        if self.account is None:
+            return
+        if self.clock.now() - self.last_input >= self.idle_limit:
             minutes = int(self.idle_limit.total_seconds() // 60)
             self.log_out(f"U bent uitgelogd na {minutes} minuten zonder activiteit. Log opnieuw in om verder te gaan.")
+            return
+        try:
+            require_usable(self.account)
+        except AccessDenied as refused:
+            self.log_out(f"U bent uitgelogd. {refused}")
 
     # -- mail ----------------------------------------------------------------------
     @work(thread=True, group="mail", exit_on_error=False)

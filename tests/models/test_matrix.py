@@ -25,11 +25,9 @@ from models import (
     ALL_MODELS,
     AccessGrant,
     Account,
-    Activity,
     Branch,
     OrganisationStatus,
     Role,
-    SshKey,
     db,
 )
 from models.access import AccessDenied
