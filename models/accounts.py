@@ -7,6 +7,7 @@ from peewee import SQL, CharField, Check, DateTimeField, ForeignKeyField, Intege
 
 from models.db import BaseModel
 from models.professionals import Professional
+from models.text import replace_unstorable
 
 
 class Role(StrEnum):
@@ -45,8 +46,10 @@ class Account(BaseModel):
 
     @staticmethod
     def lookup_key(typed: str) -> str:
-        """What someone typed as a username, as it is stored (cut to the column's length)."""
-        return Account.normalise_username(typed)[:150]
+        """What someone typed as a username, as it is stored (cut to the column's length); a NUL or
+        lone surrogate, which no username holds, becomes U+FFFD so that the lookup finds nothing
+        instead of failing in the database driver."""
+        return replace_unstorable(Account.normalise_username(typed)[:150])
 
 
 class CodePurpose(StrEnum):

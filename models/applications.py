@@ -11,9 +11,8 @@ from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.db import write_transaction
 from models.mail import enqueue
-from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
+from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus, name_key
 from models.passwords import hash_password
-from models.text import fold
 from models.validation import (
     FieldError,
     FormChecker,
@@ -64,7 +63,7 @@ class OrganisationDetails:
 
 def check_organisation(form: ApplicationForm, checker: FormChecker) -> OrganisationDetails | None:
     """Check the organisation part of a form; messages go into `checker`."""
-    country = checker.check("country", clean_text, form.country, what="het land") or "Nederland"
+    country = checker.check("country", clean_text, form.country, what="het land", max_length=100) or "Nederland"
     details = {
         "name": checker.check("company", clean_text, form.company, what="de bedrijfsnaam"),
         "visit_address": checker.check("visit_address", clean_text, form.visit_address, what="het bezoekadres"),
@@ -121,7 +120,7 @@ def apply_for_employer_account(form: ApplicationForm, clock: Clock) -> Account:
     now = clock.now()
     try:
         with write_transaction():
-            organisation = Organisation.create(name_key=fold(details.name), status=OrganisationStatus.PENDING,
+            organisation = Organisation.create(name_key=name_key(details.name), status=OrganisationStatus.PENDING,
                                                created_at=now, **details.__dict__)
             account = Account.create(password_hash=password_hash, role=Role.EMPLOYER, created_at=now, **person)
             Branch.create(organisation=organisation, name=FIRST_BRANCH_NAME, manager=account,

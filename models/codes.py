@@ -93,7 +93,7 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
     A wrong code counts as a failed login (the lockout applies), and the answer does not
     say whether the username exists.
     """
-    key = Account.normalise_username(username)
+    key = Account.lookup_key(username)
     checker = FormChecker()
     checker.check("password", check_password, password, username=key)
     checker.check("repeat", check_repeat, password, repeat, "De wachtwoorden zijn niet gelijk.")

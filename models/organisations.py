@@ -71,6 +71,12 @@ class Branch(BaseModel):
 Branch.add_index(Branch.index(Branch.organisation, Branch.name, unique=True, where=Branch.removed_at.is_null()))
 
 
+def name_key(name: str) -> str:
+    """The folded name kept for search and duplicates, cut to its column: folding can make a name longer
+    ("ß" becomes "ss", "㍿" four characters), and PostgreSQL refuses what does not fit."""
+    return fold(name)[:Organisation.name_key.max_length]
+
+
 def approved_organisations(search: str = "", limit: int = 50) -> list[Organisation]:
     """The organisations professionals choose from: approved ones only, matched on folded name."""
     query = (Organisation.select().where(Organisation.status == OrganisationStatus.APPROVED)

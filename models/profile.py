@@ -14,9 +14,8 @@ from models.audit import Action, AuditEvent
 from models.auth import count_failure, is_locked
 from models.clock import Clock
 from models.db import locked, write_transaction
-from models.organisations import Organisation
+from models.organisations import Organisation, name_key
 from models.passwords import hash_password, verify_password
-from models.text import fold
 from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
 
 # The organisation's fields, named as in the application form (and the screens' FormFields).
@@ -126,7 +125,7 @@ def update_organisation(account: Account, values: dict[str, str], expected_versi
     now = clock.now()
     with write_transaction():
         own = require_admin(account)  # again: the beheerder right may have been taken away meanwhile
-        changed = (Organisation.update(name_key=fold(details.name), version=Organisation.version + 1,
+        changed = (Organisation.update(name_key=name_key(details.name), version=Organisation.version + 1,
                                        **details.__dict__)
                    .where(Organisation.id == own.organisation_id, Organisation.version == expected_version)
                    .execute())

@@ -17,8 +17,10 @@ from models.codes import send_activation
 from models.db import contains, write_transaction
 from models.mail import enqueue
 from models.organisations import Branch, Organisation, OrganisationStatus
+from models.validation import clean_text
 
 ACCOUNT_SEARCH_LIMIT = 100
+MAX_REASON = 1000
 NO_SUCH_ACCOUNT = "Dit account bestaat niet (meer)."
 
 
@@ -72,12 +74,18 @@ def approve_application(actor: Account, organisation_id: int, clock: Clock) -> O
     return _decide(actor, organisation_id, OrganisationStatus.APPROVED, None, clock)
 
 
+def clean_reason(reason: str) -> str:
+    """The reason for a rejection as the applicant reads it (email, login screen): checked like every
+    other text field (clean_text: no control characters, white space collapsed, NFC), at most
+    MAX_REASON characters; FieldError names "de reden"."""
+    return clean_text(reason, max_length=MAX_REASON, what="de reden van de afwijzing")
+
+
 def reject_application(actor: Account, organisation_id: int, reason: str, clock: Clock) -> Organisation:
-    """Reject with a reason, which the applicant reads in the email and when logging in."""
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValueError("Vul de reden van de afwijzing in.")
-    return _decide(actor, organisation_id, OrganisationStatus.REJECTED, reason[:1000], clock)
+    """Reject with a reason, which the applicant reads in the email and when logging in.
+
+    A reason that clean_reason refuses raises its FieldError (a ValueError) before anything changes."""
+    return _decide(actor, organisation_id, OrganisationStatus.REJECTED, clean_reason(reason), clock)
 
 
 class AlreadyDecided(Exception):

@@ -18,9 +18,10 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # long passphrases welcome; a cap keeps hashing cheap to refuse
 ZXCVBN_MAX_LENGTH = 72  # the estimator refuses longer input; the rest only adds strength
 MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable" for online attacks with throttling
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,49}")
 DUTCH_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
 NETHERLANDS = "nederland"
+_WHITESPACE_CONTROLS = "\t\n\r\x0b\x0c"  # typed or pasted white space: clean_text makes them spaces
 
 
 class FieldError(ValueError):
@@ -57,14 +58,25 @@ class FormChecker:
             raise FormErrors(self.errors)
 
 
-def clean_text(value: str, *, required: bool = True, max_length: int = 300, what: str = "dit veld") -> str:
-    """Trimmed text without control characters or lone surrogates; required unless told otherwise.
+def has_control_characters(value: str, allowed: str = "") -> bool:
+    """Whether `value` holds a control character (ESC, BEL, NUL, DEL, C1 ...) other than `allowed`, or a
+    lone surrogate (a broken paste; no database stores one)."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in value)
 
-    Format characters (zero-width joiners in emoji, direction marks) are kept: the screens
-    show every text as plain text, so they cannot change what else is shown."""
-    value = " ".join(value.split())
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+
+def clean_text(value: str, *, required: bool = True, max_length: int = 300, what: str = "dit veld") -> str:
+    """One line of text (a name, title, address, reason), or FieldError naming the field (`what`).
+
+    Normalised on purpose, so that what looks the same is the same (duplicate names, search): white
+    space (tabs and line breaks included) becomes single spaces, the ends are trimmed, and the text
+    is put in Unicode NFC ("Zoe\u0308" is stored as "Zoë"). Refused: every other control character
+    (ESC, BEL, NUL, DEL, C1 codes) and lone surrogates, more than `max_length` characters (counted
+    after normalising), and empty text when required. Kept as typed: brackets that look like markup,
+    emoji with their joiners, direction marks and overrides; the screens show all text as plain text
+    with invisible controls made visible (tui/plain.py), so no text can change what else is shown."""
+    if has_control_characters(value, allowed=_WHITESPACE_CONTROLS):
         raise FieldError(f"Gebruik in {what} geen stuurtekens.")
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
     if required and not value:
         raise FieldError(f"Vul {what} in.")
     if len(value) > max_length:
@@ -88,13 +100,15 @@ def clean_email(value: str) -> str:
 
 def clean_postcode(value: str, country: str, *, required: bool = True) -> str:
     """A Dutch postcode as `1234 AB`; a foreign address keeps its own format."""
+    if has_control_characters(value, allowed=_WHITESPACE_CONTROLS):
+        raise FieldError("Gebruik in de postcode geen stuurtekens.")
     compact = " ".join(value.upper().split())
     if not compact:
         if required:
             raise FieldError("Vul de postcode in.")
         return ""
     if country.strip().casefold() != NETHERLANDS:
-        if len(compact) > 20 or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in compact):
+        if len(compact) > 20:
             raise FieldError("Vul een geldige postcode in.")
         return compact
     match = DUTCH_POSTCODE.match(compact)
@@ -108,8 +122,9 @@ def clean_username(value: str) -> str:
     username = Account.normalise_username(value)
     if not username:
         raise FieldError("Kies een gebruikersnaam.")
-    if not USERNAME_PATTERN.match(username):
-        raise FieldError("Gebruik 3 tot 50 tekens: letters, cijfers, punt, streepje of liggend streepje.")
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise FieldError("Gebruik voor de gebruikersnaam 3 tot 50 tekens: letters, cijfers, punt, streepje of "
+                         "liggend streepje.")
     if Account.select().where(Account.username == username).exists():
         raise FieldError("Deze gebruikersnaam is al in gebruik. Kies een andere.")
     return username
