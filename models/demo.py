@@ -416,10 +416,13 @@ def generate(database: Database, *, size: int = 300, seed: int = 2026, today: dt
     if not 1 <= size <= MAX_SIZE:
         raise ValueError(f"size must be between 1 and {MAX_SIZE} (the registration number space)")
     generator = _Generator(size, seed, today)
+    # One transaction: a run that is killed or fails leaves no rows at all, and on PostgreSQL
+    # the sequences move with the rows (after COMMIT, a kill left them behind the ids in use).
     with database.atomic():
         summary = generator.run()
+        if not is_sqlite(database):
+            _reset_sequences(database)
     if not is_sqlite(database):
-        _reset_sequences(database)
         # Fresh statistics after a bulk load: with none, PostgreSQL planned the overview
         # at 100,000 professionals three times slower (1.7 s instead of 0.6 s).
         database.execute_sql("ANALYZE")

@@ -11,7 +11,7 @@ from peewee import Database, OperationalError
 from models.clock import Clock, to_local
 from models.db import is_sqlite, open_database, sqlite_path
 from models.mail import MailSettings
-from models.schema import SchemaState, inspect_schema, migrate
+from models.schema import HISTORY_TABLE, SchemaState, inspect_schema, migrate
 from tui import config
 from tui.mail_cli import MailConfigError, add_mail_parser, mail_settings, run_mail
 from tui.remote_cli import add_remote_parsers
@@ -202,7 +202,10 @@ def command_demo(args: argparse.Namespace) -> int:
         url = config.sqlite_url(path)
     database = connect(url)
     report = inspect_schema(database)
-    if report.state != SchemaState.EMPTY:
+    # A database with tables but no rows (e.g. left by a demo run that was killed: the data set
+    # is one transaction) is as good as an empty one; a newer inzage's schema is not.
+    unused = report.state in (SchemaState.CURRENT, SchemaState.OUTDATED) and not holds_rows(database)
+    if report.state != SchemaState.EMPTY and not unused:
         if not args.replace:
             raise CommandError(
                 f"de database {redact(url)} bevat al gegevens. Kies een lege database, "
@@ -223,6 +226,12 @@ def command_demo(args: argparse.Namespace) -> int:
 
     make_app(clock, demo=summary, mail=settings).run()
     return 0
+
+
+def holds_rows(database: Database) -> bool:
+    """Whether any table but the migration history has a row."""
+    return any(database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+               for table in database.get_tables() if table != HISTORY_TABLE)
 
 
 def drop_everything(database: Database) -> None:
