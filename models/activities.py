@@ -16,7 +16,7 @@ from models.access import AccessDenied, require_professional
 from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock, format_date
-from models.db import locked, write_transaction
+from models.db import locked, retry_on_conflict, write_transaction
 from models.dossier import ActivityLine, Dossier, dossier_of
 from models.periods import refresh_points
 from models.professionals import Activity, Registration, RegistrationPeriod
@@ -173,6 +173,7 @@ def _detail(activity: Activity, period: RegistrationPeriod, **more: Any) -> dict
 
 
 # -- the changes ------------------------------------------------------------------------------------------------
+@retry_on_conflict
 def add_activity(account: Account, period_id: int, form: ActivityForm, clock: Clock) -> Activity:
     """Add an activity to one of the professional's own running periods; its points count at once."""
     professional_id = require_professional(account)
@@ -188,6 +189,7 @@ def add_activity(account: Account, period_id: int, form: ActivityForm, clock: Cl
     return activity
 
 
+@retry_on_conflict
 def edit_activity(account: Account, activity_id: int, form: ActivityForm, clock: Clock) -> Activity:
     """Change one of the professional's own activities in a running period; it stays in that period."""
     professional_id = require_professional(account)
@@ -207,6 +209,7 @@ def edit_activity(account: Account, activity_id: int, form: ActivityForm, clock:
     return activity
 
 
+@retry_on_conflict
 def delete_activity(account: Account, activity_id: int, clock: Clock) -> None:
     """Delete one of the professional's own activities from a running period; its points no longer count."""
     professional_id = require_professional(account)

@@ -9,7 +9,7 @@ from models import mail_texts
 from models.accounts import Account, Role
 from models.audit import Action, AuditEvent
 from models.clock import Clock
-from models.db import write_transaction
+from models.db import retry_on_conflict, write_transaction
 from models.mail import enqueue
 from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus, name_key
 from models.passwords import hash_password
@@ -112,6 +112,7 @@ def check_application(form: ApplicationForm) -> tuple[dict, OrganisationDetails]
     return {"name": name, "email": email, "username": username}, organisation
 
 
+@retry_on_conflict
 def apply_for_employer_account(form: ApplicationForm, clock: Clock) -> Account:
     """Check the form, then create the pending organisation, its first branch and the applicant's
     account (contact person and beheerder), and queue the confirmation email. Slow: hashes a password."""

@@ -8,7 +8,7 @@ from enum import StrEnum
 from models.accounts import Account, Role
 from models.audit import Action, AuditEvent
 from models.clock import Clock
-from models.db import locked, write_transaction
+from models.db import locked, retry_on_conflict, write_transaction
 from models.organisations import Branch, Organisation, OrganisationStatus
 from models.passwords import hash_password, needs_rehash, verify_password
 from models.ssh_keys import SshKey, mark_used
@@ -36,6 +36,7 @@ class LoginResult:
         return self.status == LoginStatus.OK
 
 
+@retry_on_conflict
 def authenticate(username: str, password: str, clock: Clock, via: str = "") -> LoginResult:
     """Check credentials. Slow by design (argon2id): call it from a worker thread.
 
@@ -65,6 +66,7 @@ def authenticate(username: str, password: str, clock: Clock, via: str = "") -> L
         return _admit(account, now, origin)
 
 
+@retry_on_conflict
 def key_login(username: str, key_id: int, clock: Clock, via: str = "") -> LoginResult:
     """Sign in with an SSH key whose signature the SSH server has checked (`key_id`: the SshKey).
 

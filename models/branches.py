@@ -15,7 +15,7 @@ from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.codes import create_manager_account
-from models.db import locked, write_transaction
+from models.db import locked, retry_on_conflict, write_transaction
 from models.grants import AccessGrant
 from models.organisations import Branch, ManagerRole, Organisation
 from models.validation import FormChecker, FormErrors, clean_email, clean_text, clean_username
@@ -49,6 +49,24 @@ class LastAdmin(BranchRefused):
         super().__init__(LAST_ADMIN)
 
 
+class RolesChangedMeanwhile(BranchRefused):
+    """Another beheerder changed the role or beheerder of a branch after this user loaded the table."""
+
+    def __init__(self, names: list[str], branch_ids: list[int]) -> None:
+        super().__init__(f"De rol van {_listed(names)} is intussen door iemand anders gewijzigd. U ziet nu de rollen "
+                         "zoals ze zijn opgeslagen; breng uw wijziging zo nodig opnieuw aan en sla die op.")
+        self.branch_ids = branch_ids
+
+
+class RenamedMeanwhile(FormErrors):
+    """Another beheerder renamed the branch after this user opened the form; `current` is its name now."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__({"name": f"Iemand anders heeft deze vestiging intussen hernoemd tot “{current}”. "
+                                  "Kies OK om toch uw naam op te slaan, of Annuleren."})
+        self.current = current
+
+
 class GrantsInForce(Exception):
     """The branch still has grants in force; removing it ends them. Ask, then retry with end_grants=True."""
 
@@ -80,6 +98,7 @@ def may_change_branches(account: Account) -> bool:
     return True
 
 
+@retry_on_conflict
 def add_branch(account: Account, name: str, manager_name: str, manager_email: str, manager_username: str,
                role: str, is_admin: bool, clock: Clock) -> Branch:
     """A new branch with a new manager account; the manager gets an activation code by email.
@@ -113,8 +132,14 @@ def add_branch(account: Account, name: str, manager_name: str, manager_email: st
     return branch
 
 
-def rename_branch(account: Account, branch_id: int, name: str, clock: Clock) -> Branch:
-    """Give a branch another name (professionals see it beside the organisation's name)."""
+@retry_on_conflict
+def rename_branch(account: Account, branch_id: int, name: str, clock: Clock,
+                  expected_name: str | None = None) -> Branch:
+    """Give a branch another name (professionals see it beside the organisation's name).
+
+    `expected_name` is the name the user saw: if another beheerder renamed the branch since,
+    RenamedMeanwhile says so instead of overwriting it (None: no such check).
+    """
     require_admin(account)
     checker = FormChecker()
     name = checker.check("name", clean_text, name, what="de naam van de vestiging")
@@ -126,6 +151,8 @@ def rename_branch(account: Account, branch_id: int, name: str, clock: Clock) -> 
             branch = _live_branch(own, branch_id)
             if branch.name == name:
                 return branch
+            if expected_name is not None and branch.name != expected_name:
+                raise RenamedMeanwhile(branch.name)
             if _name_taken(own.organisation_id, name, but=branch.id):
                 raise FormErrors({"name": NAME_TAKEN})
             old, branch.name = branch.name, name
@@ -137,11 +164,14 @@ def rename_branch(account: Account, branch_id: int, name: str, clock: Clock) -> 
     return branch
 
 
-def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Clock) -> int:
+@retry_on_conflict
+def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Clock,
+               expected: dict[int, tuple[str, bool]] | None = None) -> int:
     """Set role and beheerder of several branches at once ("klik op opslaan"); returns how many changed.
 
     All or nothing: a branch of another organisation is AccessDenied, and a result without
-    any beheerder is LastAdmin.
+    any beheerder is LastAdmin. `expected` holds the (role, is_admin) the user saw for the changed
+    branches: if another beheerder changed one of them since, RolesChangedMeanwhile (None: no check).
     """
     require_admin(account)
     if any(role not in set(ManagerRole) for role, _ in changes.values()):
@@ -153,6 +183,11 @@ def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Cl
             Branch.select().where(Branch.organisation == own.organisation_id, Branch.removed_at.is_null()))}
         if any(branch_id not in branches for branch_id in changes):
             raise AccessDenied(NOT_YOURS)
+        moved = sorted((b for b in branches.values() if b.id in changes and expected is not None
+                        and b.id in expected and (b.role, b.is_admin) != tuple(expected[b.id])),
+                       key=lambda b: (b.name.lower(), b.id))
+        if moved:
+            raise RolesChangedMeanwhile([b.name for b in moved], [b.id for b in moved])
         if not any(changes.get(b.id, (b.role, b.is_admin))[1] for b in branches.values()):
             raise LastAdmin()
         changed = 0
@@ -169,6 +204,7 @@ def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Cl
     return changed
 
 
+@retry_on_conflict
 def remove_branch(account: Account, branch_id: int, end_grants: bool, clock: Clock) -> None:
     """Remove a branch: its manager can no longer sign in, and its grants in force end.
 
@@ -216,6 +252,10 @@ def _live_branch(own: Branch, branch_id: int) -> Branch:
     if branch is None:
         raise AccessDenied(NOT_YOURS)
     return branch
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
 
 def _name_taken(organisation_id: int, name: str, but: int | None = None) -> bool:

@@ -15,7 +15,7 @@ from models.accounts import Account, AccountCode, CodePurpose, Role
 from models.audit import Action, AuditEvent
 from models.auth import count_failure, is_locked
 from models.clock import Clock
-from models.db import locked, write_transaction
+from models.db import locked, retry_on_conflict, write_transaction
 from models.mail import enqueue
 from models.passwords import hash_password, verify_password
 from models.validation import FieldError, FormChecker, check_password, check_repeat, clean_email
@@ -44,6 +44,7 @@ def issue_code(account: Account, purpose: CodePurpose, now: dt.datetime) -> str:
     return code
 
 
+@retry_on_conflict
 def request_login_details(email: str, clock: Clock) -> None:
     """Forgot login details: mail the usernames and a reset code for each account with this email.
 
@@ -73,6 +74,7 @@ def send_activation(account: Account, now: dt.datetime) -> None:
     enqueue(account.email, subject, body, now)
 
 
+@retry_on_conflict
 def create_manager_account(name: str, email: str, username: str, clock: Clock) -> Account:
     """An employer account without a password; the manager gets an activation code by email.
 
@@ -87,6 +89,7 @@ def create_manager_account(name: str, email: str, username: str, clock: Clock) -
     return account
 
 
+@retry_on_conflict
 def set_password_with_code(username: str, code: str, password: str, repeat: str, clock: Clock) -> Account:
     """Redeem a reset or activation code and set a new password; FormErrors names the fields.
 

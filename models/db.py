@@ -1,7 +1,15 @@
 """The one database handle every model uses, and how to open it from a URL."""
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 from peewee import SQL, Database, DatabaseProxy, Model, NodeList, SqliteDatabase, Value
@@ -10,6 +18,9 @@ from playhouse import db_url
 from models.text import like_contains
 
 db = DatabaseProxy()
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # WAL lets the employer's overview read while a professional saves; the busy
 # timeout makes a writer wait for another instead of failing at once.
@@ -72,5 +83,95 @@ def write_transaction():
 
 
 def locked(query):
-    """`query` with FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already serialises."""
-    return query if is_sqlite() else query.for_update()
+    """`query` locking its rows on PostgreSQL; SQLite's IMMEDIATE transaction already serialises.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: nobody changes a key, and a stronger lock would also make
+    others' foreign-key checks wait (a grant's audit row names the organisation a beheerder has
+    locked), which deadlocked under load."""
+    return query if is_sqlite() else query.for_update("FOR NO KEY UPDATE")
+
+
+# -- retrying a write that met another writer -------------------------------------------------------------------
+BUSY = "De database is even bezet; probeer het opnieuw."
+RETRY_ATTEMPTS = 4  # in all, the first included; on SQLite each may wait the busy timeout first
+RETRY_DELAY_S = 0.05  # the first pause; it doubles after each attempt, with full jitter
+_PG_RETRY_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_SQLITE_BUSY_TEXTS = ("database is locked", "database table is locked")
+
+
+class DatabaseBusy(ValueError):
+    """A change met other writers on every attempt (locked, deadlock, serialisation); trying again later helps."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY)
+
+
+class RetryCounter:
+    """How often this process repeated a write transaction, and gave up; for tests and the benchmark."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.retries = 0
+        self.gave_up = 0
+
+    def add(self, retries: int = 0, gave_up: int = 0) -> None:
+        with self._lock:
+            self.retries += retries
+            self.gave_up += gave_up
+
+
+retry_counter = RetryCounter()
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether `error` says another transaction was in the way, so that running ours again may succeed:
+    SQLite busy or locked, PostgreSQL serialization failure or deadlock. Peewee wraps the driver's
+    error (`orig`); the wrapped one and any explicit cause are looked at too."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if (getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)) in _PG_RETRY_STATES:
+            return True
+        if str(getattr(current, "sqlite_errorname", "")).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return True
+        if isinstance(current, sqlite3.OperationalError) and str(current).startswith(_SQLITE_BUSY_TEXTS):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__
+    return False
+
+
+def retry_on_conflict(function: Callable[P, T]) -> Callable[P, T]:
+    """Run a domain write function again, whole, when another transaction was in its way (is_conflict).
+
+    Only the outermost call retries: called inside a transaction, the function runs once and the
+    error goes up to the call that owns the transaction. After RETRY_ATTEMPTS the user gets
+    DatabaseBusy (Dutch message, a ValueError the screens show) instead of a driver error.
+    The function must start from what is stored (not from what an earlier attempt changed in memory).
+    """
+    @functools.wraps(function)
+    def retrying(*args: P.args, **kwargs: P.kwargs) -> T:
+        if db.in_transaction():
+            return function(*args, **kwargs)
+        attempt = 1
+        while True:
+            try:
+                return function(*args, **kwargs)
+            except Exception as error:
+                if not is_conflict(error):
+                    raise
+                if attempt >= RETRY_ATTEMPTS:
+                    retry_counter.add(gave_up=1)
+                    log.warning("%s: gave up after %d attempts: %r", function.__qualname__, attempt, error)
+                    raise DatabaseBusy() from error
+                retry_counter.add(retries=1)
+                log.info("%s: attempt %d met another transaction (%r); trying again", function.__qualname__,
+                         attempt, error)
+                _back_off(attempt)
+                attempt += 1
+    return retrying
+
+
+def _back_off(attempt: int) -> None:
+    """A short pause, longer after each attempt, with jitter so that the same writers do not meet again."""
+    time.sleep(random.uniform(0, RETRY_DELAY_S * 2 ** (attempt - 1)))

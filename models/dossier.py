@@ -10,6 +10,7 @@ from models.access import AccessDenied, own_branches, require_employer, visible_
 from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock
+from models.db import retry_on_conflict
 from models.grants import AccessGrant
 from models.organisations import Branch
 from models.professionals import Activity, Professional, Register, Registration, RegistrationPeriod
@@ -52,6 +53,7 @@ class Dossier:
     periods: list[PeriodView]
 
 
+@retry_on_conflict
 def open_dossier(account: Account, professional_id: int, clock: Clock) -> Dossier:
     """The latest period per registration, with progress per rule and its activities — nothing older.
 

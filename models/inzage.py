@@ -15,7 +15,7 @@ from models.access import AccessDenied, require_professional
 from models.accounts import Account, Role
 from models.audit import Action, AuditEvent
 from models.clock import Clock, format_date
-from models.db import locked, write_transaction
+from models.db import locked, retry_on_conflict, write_transaction
 from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus, approved_organisations
 from models.professionals import Professional
@@ -209,6 +209,7 @@ def choosable_branches(account: Account, organisation_id: int) -> list[BranchCho
             for branch_id, name, manager_name, role, is_admin, grant_id, end in query.tuples()]
 
 
+@retry_on_conflict
 def save_changes(account: Account, changes: GrantChanges, clock: Clock) -> SaveReport:
     """Apply a change set in one transaction: all of it, or (GrantRefused, AccessDenied) nothing.
 

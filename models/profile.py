@@ -13,7 +13,7 @@ from models.applications import ApplicationForm, check_organisation
 from models.audit import Action, AuditEvent
 from models.auth import count_failure, is_locked
 from models.clock import Clock
-from models.db import locked, write_transaction
+from models.db import locked, retry_on_conflict, write_transaction
 from models.organisations import Organisation, name_key
 from models.passwords import hash_password, verify_password
 from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
@@ -42,6 +42,7 @@ class OrganisationForm:
     editable: bool
 
 
+@retry_on_conflict
 def update_contact(account: Account, name: str, email: str, clock: Clock) -> Account:
     """Change the employer's own name and email; FormErrors names `name` and `email`.
 
@@ -63,6 +64,7 @@ def update_contact(account: Account, name: str, email: str, clock: Clock) -> Acc
     return account
 
 
+@retry_on_conflict
 def change_password(account: Account, current: str, new: str, repeat: str, clock: Clock) -> None:
     """Set a new password after checking the current one. Slow (argon2id): call it from a worker.
 
@@ -112,6 +114,7 @@ def organisation_form(account: Account) -> OrganisationForm:
     return OrganisationForm(values, org.version, own.is_admin)
 
 
+@retry_on_conflict
 def update_organisation(account: Account, values: dict[str, str], expected_version: int, clock: Clock) -> int:
     """Save the organisation's details, checked as in the application form; returns the new version.
 

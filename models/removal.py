@@ -5,12 +5,13 @@ from models.access import AccessDenied, own_branches, require_employer
 from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock
-from models.db import write_transaction
+from models.db import retry_on_conflict, write_transaction
 from models.grants import AccessGrant
 
 NOT_HERE = "Deze professional geeft uw vestiging geen inzage (meer)."
 
 
+@retry_on_conflict
 def remove_professional(account: Account, professional_id: int, clock: Clock) -> int:
     """Revoke every live grant of this professional to `account`'s branches; returns how many.
 

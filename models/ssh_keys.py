@@ -18,7 +18,7 @@ from models.access import AccessDenied, require_usable
 from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock
-from models.db import BaseModel, write_transaction
+from models.db import BaseModel, retry_on_conflict, write_transaction
 from models.validation import FieldError
 
 MAX_KEYS = 20
@@ -93,6 +93,7 @@ def keys_of(account: Account) -> list[SshKey]:
     return list(SshKey.select().where(SshKey.account == account).order_by(SshKey.created_at, SshKey.id))
 
 
+@retry_on_conflict
 def add_key(account: Account, text: str, clock: Clock) -> SshKey:
     """Register a public key for `account`; FieldError with a Dutch message when it cannot be used."""
     require_usable(account)
@@ -111,6 +112,7 @@ def add_key(account: Account, text: str, clock: Clock) -> SshKey:
     return key
 
 
+@retry_on_conflict
 def remove_key(account: Account, key_id: int, clock: Clock) -> None:
     """Remove one of `account`'s own keys; another account's key is refused, whatever its id."""
     require_usable(account)

@@ -14,7 +14,7 @@ from models.accounts import Account, Role
 from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.codes import send_activation
-from models.db import contains, write_transaction
+from models.db import contains, retry_on_conflict, write_transaction
 from models.mail import enqueue
 from models.organisations import Branch, Organisation, OrganisationStatus
 from models.validation import clean_text
@@ -69,6 +69,7 @@ def _flag_duplicates(rows: list[Application]) -> list[Application]:
     return rows
 
 
+@retry_on_conflict
 def approve_application(actor: Account, organisation_id: int, clock: Clock) -> Organisation:
     """Approve: the organisation appears at once in the list professionals choose from."""
     return _decide(actor, organisation_id, OrganisationStatus.APPROVED, None, clock)
@@ -81,6 +82,7 @@ def clean_reason(reason: str) -> str:
     return clean_text(reason, max_length=MAX_REASON, what="de reden van de afwijzing")
 
 
+@retry_on_conflict
 def reject_application(actor: Account, organisation_id: int, reason: str, clock: Clock) -> Organisation:
     """Reject with a reason, which the applicant reads in the email and when logging in.
 
@@ -149,6 +151,7 @@ def find_accounts(actor: Account, query: str, clock: Clock) -> list[AccountRow]:
             for a in select.objects()]
 
 
+@retry_on_conflict
 def unlock_account(actor: Account, account_id: int, clock: Clock) -> None:
     require_staff(actor)
     now = clock.now()
@@ -159,6 +162,7 @@ def unlock_account(actor: Account, account_id: int, clock: Clock) -> None:
         AuditEvent.record(now, Action.ACCOUNT_UNLOCKED, actor=actor, account=account_id)
 
 
+@retry_on_conflict
 def resend_activation(actor: Account, account_id: int, clock: Clock) -> None:
     """A new activation code for an account that has no password yet (older codes stop working)."""
     require_staff(actor)

@@ -16,7 +16,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField
 from models.access import require_usable
 from models.accounts import Account
 from models.clock import Clock
-from models.db import BaseModel, locked, write_transaction
+from models.db import BaseModel, locked, retry_on_conflict, write_transaction
 
 TICKET_LIFETIME = dt.timedelta(minutes=1)
 
@@ -32,6 +32,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@retry_on_conflict
 def issue_ticket(account: Account, clock: Clock, peer: str = "") -> str:
     require_usable(account)  # signed in a moment ago, but checked here too: a ticket is a session
     now = clock.now()
@@ -43,6 +44,7 @@ def issue_ticket(account: Account, clock: Clock, peer: str = "") -> str:
     return token
 
 
+@retry_on_conflict
 def redeem_ticket(token: str, clock: Clock) -> Account | None:
     """The account the ticket was issued for, once; None when unknown, used or expired."""
     with write_transaction():

@@ -16,6 +16,8 @@ from models.accounts import Account
 from models.branches import (
     BranchRow,
     GrantsInForce,
+    RenamedMeanwhile,
+    RolesChangedMeanwhile,
     add_branch,
     branch_rows,
     may_change_branches,
@@ -179,7 +181,8 @@ class BranchesPane(DomainPane):
             return
         self.busy = True
         account, changes, clock = self.account, dict(self.pending), self.app.clock
-        self.run_domain(lambda: save_roles(account, changes, clock), self.roles_saved, self.refused)
+        seen = {row.id: (row.role, row.is_admin) for row in self.rows if row.id in changes}
+        self.run_domain(lambda: save_roles(account, changes, clock, seen), self.roles_saved, self.refused)
 
     def roles_saved(self, changed: int) -> None:
         self.busy = False
@@ -188,7 +191,12 @@ class BranchesPane(DomainPane):
         self.load()
 
     def refused(self, refusal: Exception) -> None:
-        """A refusal keeps the pending changes, so the user can correct them; the table is refreshed."""
+        """A refusal keeps the pending changes, so the user can correct them; the table is refreshed.
+
+        Changes to branches another beheerder changed meanwhile are dropped: the user sees theirs."""
+        if isinstance(refusal, RolesChangedMeanwhile):
+            for branch_id in refusal.branch_ids:
+                self.pending.pop(branch_id, None)
         self.show_refusal(refusal)
         self.load()
 
@@ -308,7 +316,11 @@ class RenameBranchScreen(FormScreen):
         self.query_one("#name").focus()
 
     def submit(self, values: dict[str, str]) -> Branch:
-        return rename_branch(self.account, self.row.id, values["name"], self.app.clock)
+        try:
+            return rename_branch(self.account, self.row.id, values["name"], self.app.clock, self.row.name)
+        except RenamedMeanwhile as refused:  # told now; OK again renames what is stored now
+            self.row = self.row._replace(name=refused.current)
+            raise
 
     def done(self, branch: Branch) -> None:
         self.dismiss(branch)

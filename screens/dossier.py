@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from models.access import AccessDenied
 from models.accounts import Account
 from models.clock import format_date
-from models.db import db
+from models.db import DatabaseBusy, db
 from models.dossier import Dossier, PeriodView, open_dossier
 from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
 from tui.widgets import Header
@@ -49,7 +49,7 @@ class DossierScreen(Screen):
         try:
             with db.connection_context():
                 dossier = open_dossier(self.account, self.professional_id, self.app.clock)
-        except AccessDenied as refused:
+        except (AccessDenied, DatabaseBusy) as refused:
             self.app.call_from_thread(self.refused, str(refused))
             return
         self.app.call_from_thread(self.show, dossier)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
-from models.db import db
+from models.db import DatabaseBusy, db
 from models.validation import FormErrors
 from tui.widgets import FormField, show_form_errors
 
@@ -87,11 +87,18 @@ class FormScreen(Screen):
             except FormErrors as refused:
                 self.app.call_from_thread(self.refused, refused.errors)
                 return
+            except DatabaseBusy as busy:  # what was typed stays; OK again will do
+                self.app.call_from_thread(self.busy_refused, str(busy))
+                return
         self.app.call_from_thread(self.finished, result)
 
     def refused(self, errors: dict[str, str]) -> None:
         self.set_busy(False)
         show_form_errors(self, errors)
+
+    def busy_refused(self, message: str) -> None:
+        self.set_busy(False)
+        self.notify(message, severity="warning", timeout=10)
 
     def finished(self, result: Any) -> None:
         self.set_busy(False)

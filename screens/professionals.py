@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, Static
 from models.access import AccessDenied
 from models.accounts import Account
 from models.clock import format_date
-from models.db import db
+from models.db import DatabaseBusy, db
 from models.export import export_overview
 from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, registers_present, summarise
 from models.removal import remove_professional
@@ -220,7 +220,7 @@ class ProfessionalsPane(Vertical):
         try:
             with db.connection_context():
                 remove_professional(self.account, professional_id, self.app.clock)
-        except AccessDenied as refused:  # e.g. the professional revoked it a moment ago
+        except (AccessDenied, DatabaseBusy) as refused:  # e.g. the professional revoked it a moment ago
             self.app.call_from_thread(self.notify, str(refused), severity="warning")
         else:
             self.app.call_from_thread(self.notify, f"{name} is uit uw overzicht verwijderd.")
