@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from peewee import SQL, Database, DatabaseProxy, Model, NodeList, SqliteDatabase, Value
 from playhouse import db_url
 
+from models.private import private_folder  # also keeps query values out of peewee's log
 from models.text import like_contains
 
 db = DatabaseProxy()
@@ -55,9 +56,8 @@ def open_database(url: str) -> Database:
     """
     path = sqlite_path(url)
     if path is not None:
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
-        if not os.path.exists(path):
+        private_folder(os.path.dirname(os.path.abspath(path)))
+        if not os.path.exists(path):  # SQLite gives its -wal and -shm files the same mode
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         database = db_url.connect(url, pragmas=SQLITE_PRAGMAS, timeout=SQLITE_BUSY_TIMEOUT_S)
     else:
