@@ -28,6 +28,7 @@ from models.branches import (
 from models.organisations import Branch, ManagerRole
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
+from tui.plain import plain, visible
 from tui.widgets import DomainPane, FormField, Header
 
 INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of afdelingen van uw organisatie. "
@@ -125,11 +126,11 @@ class BranchesPane(DomainPane):
         for row in self.rows:
             role, is_admin = self.effective(row)
             mark = "* " if row.id in self.pending else ""
-            manager = Text(row.manager_name)
-            manager.append(f" ({row.manager_username})", style="dim")
+            manager = plain(row.manager_name)
+            manager.append(visible(f" ({row.manager_username})"), style="dim")
             if not row.manager_activated:
                 manager.append(" · nog niet geactiveerd", style="italic")
-            table.add_row(Text(mark + row.name), manager, Text(str(row.linked), justify="right"),
+            table.add_row(plain(mark + row.name), manager, Text(str(row.linked), justify="right"),
                           _radio(role == ManagerRole.CONTACT_PERSON), _radio(role == ManagerRole.BRANCH_MANAGER),
                           _check(is_admin), key=str(row.id))
         if current is not None and str(current.id) in table.rows:
@@ -206,8 +207,8 @@ class BranchesPane(DomainPane):
 
     def branch_added(self, branch: Branch | None) -> None:
         if branch is not None:
-            self.notify(f"Vestiging {branch.name} is toegevoegd. {branch.manager.name} krijgt een e-mail met "
-                        "een activeringscode om een wachtwoord te kiezen.", markup=False, timeout=10)
+            self.notify(visible(f"Vestiging {branch.name} is toegevoegd. {branch.manager.name} krijgt een e-mail "
+                                "met een activeringscode om een wachtwoord te kiezen."), markup=False, timeout=10)
             self.load()
 
     def action_rename(self) -> None:
@@ -217,7 +218,7 @@ class BranchesPane(DomainPane):
 
     def renamed(self, branch: Branch | None) -> None:
         if branch is not None:
-            self.notify(f"De naam is gewijzigd in {branch.name}.", markup=False)
+            self.notify(visible(f"De naam is gewijzigd in {branch.name}."), markup=False)
             self.load()
 
     def action_remove(self) -> None:
@@ -248,7 +249,7 @@ class BranchesPane(DomainPane):
     def removed(self, row: BranchRow) -> None:
         self.busy = False
         self.pending.pop(row.id, None)
-        self.notify(f"Vestiging {row.name} is verwijderd.", markup=False)
+        self.notify(visible(f"Vestiging {row.name} is verwijderd."), markup=False)
         self.load()
 
 
@@ -307,7 +308,7 @@ class RenameBranchScreen(FormScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="form", id="rename-branch-form"):
-            yield Label(Text(f"{self.row.name}: naam wijzigen"), classes="form-title")
+            yield Label(plain(f"{self.row.name}: naam wijzigen"), classes="form-title")
             yield FormField("Nieuwe naam", "name", required=True, value=self.row.name, max_length=300)
             yield from self.buttons()
         yield Footer()

@@ -1,13 +1,20 @@
-"""Modal dialogs: a message to acknowledge, and a question that needs a typed reason."""
+"""Modal dialogs: a message to acknowledge, and a question that needs a typed reason.
+
+Titles and messages often name what the user typed (a branch, a person): they are shown as plain text."""
 from __future__ import annotations
 
-from rich.text import Text
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from models.validation import FieldError
+from tui.plain import plain
+from tui.widgets import PlainInput
 
 
 class MessageDialog(ModalScreen[None]):
@@ -22,8 +29,8 @@ class MessageDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="form-title")
-            yield Static(Text(self.message))
+            yield Label(plain(self.title_text), classes="form-title")
+            yield Static(plain(self.message, multiline=True))
             yield Button("OK", id="ok", variant="primary")
 
     def on_mount(self) -> None:
@@ -35,21 +42,25 @@ class MessageDialog(ModalScreen[None]):
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    """Ask for a required reason (e.g. why an application is rejected); None when cancelled."""
+    """Ask for a required reason (e.g. why an application is rejected); None when cancelled.
+
+    `check` (a domain validator, e.g. models.staff.clean_reason) runs before the dialog closes: its
+    FieldError shows below the field, and the dialog answers with the value it returns."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuleren")]
 
-    def __init__(self, title: str, prompt: str, confirm: str) -> None:
+    def __init__(self, title: str, prompt: str, confirm: str, check: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.prompt = prompt
         self.confirm = confirm
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="form-title")
-            yield Static(Text(self.prompt))
-            yield Input(id="reason", max_length=1000)
+            yield Label(plain(self.title_text), classes="form-title")
+            yield Static(plain(self.prompt))
+            yield PlainInput(id="reason", max_length=1000)
             yield Static("", id="reason-error", classes="field-error -empty")
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm, id="confirm", variant="error")
@@ -58,14 +69,20 @@ class ReasonDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#confirm")
     def confirm_reason(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
+        reason = self.query_one("#reason", Input).value
+        message = "" if reason.strip() else "Vul een reden in; de aanvrager leest die."
+        if not message and self.check is not None:
+            try:
+                reason = self.check(reason)
+            except FieldError as refused:
+                message = str(refused)
+        if message:
             error = self.query_one("#reason-error", Static)
-            error.update("Vul een reden in; de aanvrager leest die.")
+            error.update(plain(message))
             error.remove_class("-empty")
             self.query_one("#reason").focus()
             return
-        self.dismiss(reason)
+        self.dismiss(reason.strip())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -85,8 +102,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="form-title")
-            yield Static(Text(self.message))
+            yield Label(plain(self.title_text), classes="form-title")
+            yield Static(plain(self.message, multiline=True))
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm, id="confirm", variant="error")
                 yield Button("Annuleren", id="cancel")

@@ -15,6 +15,7 @@ from models.clock import format_date
 from models.db import DatabaseBusy, db
 from models.dossier import Dossier, PeriodView, open_dossier
 from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
+from tui.plain import plain
 from tui.widgets import Header
 
 
@@ -36,7 +37,7 @@ class DossierScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield VerticalScroll(Label(Text(f"Dossier van {self.professional_name}"), classes="form-title"),
+        yield VerticalScroll(Label(plain(f"Dossier van {self.professional_name}"), classes="form-title"),
                              id="dossier")
         yield Footer()
 
@@ -67,7 +68,7 @@ class DossierScreen(Screen):
             container.mount_all(self.period_widgets(index, period))
 
     def period_widgets(self, index: int, period: PeriodView) -> list:
-        title = Text(f"{period.register} · {period.number} · {REGISTRATION_TYPE[period.registration_type]}")
+        title = plain(f"{period.register} · {period.number} · {REGISTRATION_TYPE[period.registration_type]}")
         summary = Text(f"Periode {format_date(period.start_date)} t/m {format_date(period.end_date)}   ")
         summary.append_text(status_text(period.status))
         if period.is_first:
@@ -84,8 +85,8 @@ class DossierScreen(Screen):
         reflections: dict[str, str | None] = {}
         for number, line in enumerate(period.activities):
             key = str(number)
-            table.add_row(format_date(line.date), Text(line.title), CATEGORY.get(line.category, line.category),
-                          Text(str(line.points), justify="right"), Text(line.provider), key=key)
+            table.add_row(format_date(line.date), plain(line.title), CATEGORY.get(line.category, line.category),
+                          Text(str(line.points), justify="right"), plain(line.provider), key=key)
             reflections[key] = line.reflection
         self.reflections[table.id] = reflections
         if not period.activities:
@@ -99,7 +100,7 @@ class DossierScreen(Screen):
         table = event.data_table
         text = self.reflections.get(table.id, {}).get(event.row_key.value if event.row_key else "")
         index = table.id.removeprefix("activities-")
-        shown = Text("Reflectie: ", style="bold") + Text(text) if text else Text("")
+        shown = Text("Reflectie: ", style="bold") + plain(text, multiline=True) if text else Text("")
         self.query_one(f"#reflection-{index}", Static).update(shown)
 
     def action_back(self) -> None:

@@ -16,6 +16,7 @@ from screens.professionals import ProfessionalsPane
 from screens.registerplein import RegisterpleinPane
 from screens.ssh_keys import SshKeysScreen
 from tui.commands import WorkspaceCommands
+from tui.plain import visible
 from tui.widgets import Header
 
 TABS = ["professionals", "account", "organisation", "branches", "registerplein"]
@@ -55,7 +56,7 @@ class EmployerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = describe_role(self.account)
+        self.sub_title = visible(describe_role(self.account))  # names the organisation and branch
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

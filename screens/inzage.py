@@ -44,7 +44,8 @@ from models.validation import FieldError
 from screens.dialogs import ConfirmDialog
 from screens.form import SOMETHING_WENT_WRONG
 from screens.labels import MANAGER_ROLE
-from tui.widgets import DomainPane, FormField
+from tui.plain import plain, visible
+from tui.widgets import DomainPane, FormField, PlainInput
 
 INTRO = ("Hieronder vindt u een overzicht van de organisaties die u heeft gekoppeld. Aan de daarbij geselecteerde "
          "vestiging(en) of afdeling(en) verleent u tot de opgegeven datum inzage in de door u gevolgde "
@@ -72,8 +73,10 @@ WRAP = (14, None, 16, 12, None, 14, 20)
 
 
 def cells(values: list[str], style: str = "", status_style: str = "") -> list[Text]:
-    """One table row: each value wrapped to its column's width, the last one (the status) in its own style."""
-    wrapped = ["\n".join(textwrap.wrap(value, width, break_long_words=False)) if width and value else value
+    """One table row: each value (controls made visible) wrapped to its column's width, the last one (the
+    status) in its own style."""
+    wrapped = ["\n".join(textwrap.wrap(visible(value), width, break_long_words=False)) if width and value
+               else visible(value)
                for value, width in zip(values, WRAP, strict=True)]
     return [Text(value, style=style) for value in wrapped[:-1]] + [Text(wrapped[-1], style=status_style or style)]
 
@@ -353,7 +356,7 @@ class EndDateDialog(ModalScreen[tuple[dt.date | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(f"Datum wijzigen: {self.title_text}"), classes="form-title")
+            yield Label(plain(f"Datum wijzigen: {self.title_text}"), classes="form-title")
             yield Static("Tot en met deze datum heeft de organisatie inzage. Laat het veld leeg voor onbeperkte "
                          "inzage.", classes="hint")
             yield FormField("Geautoriseerd tot", "end_date", value=format_date(self.current),
@@ -421,7 +424,7 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
             yield Static(PICKER_INTRO, classes="hint")
             yield Static(PICKER_HOW_TO, classes="hint")
             yield Label("Instituut *", classes="section-title")
-            yield Input(placeholder="Typ een deel van de naam van de organisatie", id="search", max_length=100)
+            yield PlainInput(placeholder="Typ een deel van de naam van de organisatie", id="search", max_length=100)
             yield OptionList(id="organisations")
             yield Static("", id="organisations-found", classes="hint")
             yield Label("Vestigingen of afdelingen", id="branches-title", classes="section-title")
@@ -453,7 +456,7 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
     def show_organisations(self, found: list[OrganisationChoice]) -> None:
         self.organisations = found
         options = self.query_one("#organisations", OptionList)
-        options.set_options(Option(Text(org.name), id=str(org.id)) for org in found)
+        options.set_options(Option(plain(org.name), id=str(org.id)) for org in found)
         options.highlighted = 0 if found else None  # Enter chooses the first match at once
         if not found:
             note = "Geen organisatie gevonden. Controleer de naam, of vraag uw werkgever of die al is aangemeld."
@@ -478,7 +481,7 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
     def choose(self, organisation: OrganisationChoice) -> None:
         self.organisation = organisation
         self.query_one("#branches-title", Label).update(
-            Text(f"Vestigingen of afdelingen van {self.organisation.name}"))
+            plain(f"Vestigingen of afdelingen van {self.organisation.name}"))
         self.load_branches(self.organisation.id)
 
     # -- branches of the chosen organisation -----------------------------------------------------------------
@@ -495,7 +498,7 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
         selections = self.query_one("#branches", SelectionList)
         selections.clear_options()
         for branch in branches:
-            prompt = Text(f"{branch.name} — {branch.manager_name}, {roles_text(branch.role, branch.is_admin)}")
+            prompt = plain(f"{branch.name} — {branch.manager_name}, {roles_text(branch.role, branch.is_admin)}")
             taken = branch.granted_on(self.today) or branch.id in self.pending_branch_ids
             if branch.id in self.pending_branch_ids:
                 prompt.append("  (al toegevoegd, nog niet opgeslagen)", style="italic")
@@ -548,7 +551,7 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
         if event.state != WorkerState.ERROR:
             return
         if isinstance(event.worker.error, AccessDenied):
-            self.notify(str(event.worker.error), severity="warning", markup=False)
+            self.notify(visible(str(event.worker.error)), severity="warning", markup=False)
             return
         self.log.error(f"GrantPicker: {event.worker.error!r}")
         self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)

@@ -11,6 +11,7 @@ from models.auth import LoginResult, LoginStatus, authenticate
 from models.validation import FormChecker
 from screens.form import FormScreen
 from tui import config
+from tui.plain import plain, visible
 from tui.widgets import FormField, Header
 
 WRONG_CREDENTIALS = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na 5 mislukte pogingen "
@@ -62,7 +63,7 @@ class LoginScreen(FormScreen):
         lines.append("en een van deze gebruikersnamen:\n")
         for login in demo.logins:
             lines.append(f"\n{login.username}", style="bold")
-            lines.append(f"\n  {login.who}")
+            lines.append(visible(f"\n  {login.who}", multiline=True))
         return Static(lines, id="demo-logins")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -94,7 +95,7 @@ class LoginScreen(FormScreen):
 
     def set_message(self, message: str) -> None:
         widget = self.query_one("#login-error", Static)
-        widget.update(Text(message))
+        widget.update(plain(message))
         widget.set_class(not message, "-empty")
 
     def action_submit(self) -> None:

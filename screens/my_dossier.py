@@ -36,7 +36,8 @@ from models.professionals import Activity
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
 from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
-from tui.widgets import DomainPane, FormField, Header
+from tui.plain import plain, visible
+from tui.widgets import DomainPane, FormField, Header, PlainTextArea
 
 HOW_TO = "N: activiteit toevoegen · E of Enter: wijzigen · Delete: verwijderen. Eén punt is één netto uur."
 NO_PERIODS = "U heeft nog geen registratieperiode. Zodra die er is, ziet u hier uw punten en activiteiten."
@@ -156,7 +157,7 @@ class MyDossierPane(DomainPane):
 
     def period_widgets(self, period: PeriodView, today) -> list[Widget]:
         kind = REGISTRATION_TYPE.get(period.registration_type, period.registration_type)
-        title = Text(f"{period.register} · {period.number} · {kind}")
+        title = plain(f"{period.register} · {period.number} · {kind}")
         end = format_date(period.end_date)
         summary = Text(f"Periode {format_date(period.start_date)} t/m {end}   Einddatum: {end}   "
                        f"Norm: {period.norm}   Behaald: {period.achieved}   Status: ")
@@ -182,8 +183,8 @@ class MyDossierPane(DomainPane):
         table.add_column("Punten", width=6)
         table.add_column("Aanbieder", width=24)
         for line in period.activities:
-            table.add_row(format_date(line.date), Text(line.title), CATEGORY.get(line.category, line.category),
-                          Text(str(line.points), justify="right"), Text(line.provider), key=str(line.id))
+            table.add_row(format_date(line.date), plain(line.title), CATEGORY.get(line.category, line.category),
+                          Text(str(line.points), justify="right"), plain(line.provider), key=str(line.id))
         if not period.activities:
             table.add_row("", Text(NO_ACTIVITIES, style="dim"), "", "", "", key="none")
         return [*widgets, table, Static("", id=f"reflection-{period.period_id}", classes="reflection")]
@@ -207,7 +208,7 @@ class MyDossierPane(DomainPane):
         if line is None:
             shown = Text("")
         elif line.reflection:
-            shown = Text("Reflectie:\n", style="bold") + Text(line.reflection)
+            shown = Text("Reflectie:\n", style="bold") + plain(line.reflection, multiline=True)
         else:
             shown = Text(NO_REFLECTION, style="italic")
         self.query_one(f"#reflection-{period.period_id}", Static).update(shown)
@@ -272,7 +273,7 @@ class MyDossierPane(DomainPane):
         if result is None:
             return  # cancelled
         if isinstance(result, Refusal):
-            self.notify(result.message, severity="warning", timeout=10, markup=False)
+            self.notify(visible(result.message), severity="warning", timeout=10, markup=False)
             self.load()
             return
         self.notify(message)
@@ -330,7 +331,7 @@ class ActivityScreen(FormScreen):
         yield Header()
         with VerticalScroll(classes="form", id="activity-form"):
             yield Label("Activiteit wijzigen" if self.line else "Activiteit toevoegen", classes="form-title")
-            yield Static(Text(f"{period.register} · {period.number} · periode {format_date(period.start_date)} "
+            yield Static(plain(f"{period.register} · {period.number} · periode {format_date(period.start_date)} "
                               f"t/m {format_date(period.end_date)}. Eén punt is één netto uur."), classes="hint")
             yield FormField("Titel", "title", required=True, value=form.title, max_length=MAX_TITLE)
             yield Label("Categorie *", classes="choice-label")
@@ -341,7 +342,7 @@ class ActivityScreen(FormScreen):
             yield FormField("Punten", "points", required=True, value=form.points, placeholder="8", max_length=10)
             yield FormField("Aanbieder", "provider", value=form.provider, max_length=MAX_PROVIDER)
             yield Label("Reflectie: wat heeft u geleerd, wat doet u nu anders?", classes="choice-label")
-            yield TextArea(form.reflection, id="reflection", soft_wrap=True)
+            yield PlainTextArea(form.reflection, id="reflection", soft_wrap=True)
             yield Static("", id="reflection-error", classes="field-error -empty")
             yield from self.buttons()
         yield Footer()
@@ -375,7 +376,7 @@ class ActivityScreen(FormScreen):
         for field in ("category", "reflection"):
             message = errors.get(field, "")
             error = self.query_one(f"#{field}-error", Static)
-            error.update(Text(message))
+            error.update(plain(message))
             error.set_class(not message, "-empty")
             self.query_one(f"#{field}").set_class(bool(message), "-invalid")
         first = next((field for field in FIELDS if field in errors), None)

@@ -5,7 +5,6 @@ them. A save never overwrites a change someone else made after this pane loaded.
 """
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from models.accounts import Account
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
+from tui.plain import plain
 from tui.widgets import DomainPane, FormField
 
 READ_ONLY = "Alleen een beheerder kan de organisatiegegevens wijzigen."
@@ -133,7 +133,7 @@ class OrganisationPane(DomainPane):
         self.busy = False
         if isinstance(refusal, ChangedMeanwhile):
             self.show_message(str(refusal))
-            self.notify(str(refusal), severity="warning", timeout=10)
+            self.notify(str(refusal), severity="warning", timeout=10, markup=False)
             self.load()
             return
         self.show_refusal(refusal)
@@ -142,5 +142,5 @@ class OrganisationPane(DomainPane):
 
     def show_message(self, message: str) -> None:
         box = self.query_one("#organisation-message", Static)
-        box.update(Text(message))
+        box.update(plain(message))
         box.set_class(not message, "-hidden")

@@ -12,6 +12,7 @@ from screens.access_log import AccessLogPane
 from screens.inzage import InzagePane
 from screens.my_dossier import MyDossierPane
 from screens.ssh_keys import SshKeysScreen
+from tui.plain import visible
 from tui.widgets import Header
 
 INZAGE_TAB = "inzage"
@@ -43,7 +44,7 @@ class ProfessionalScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Professional: {self.account.name}"
+        self.sub_title = visible(f"Professional: {self.account.name}")
 
     @property
     def inzage(self) -> InzagePane:

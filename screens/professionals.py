@@ -18,7 +18,9 @@ from models.removal import remove_professional
 from screens.dialogs import ConfirmDialog
 from screens.labels import status_text
 from tui import config
+from tui.plain import plain, visible
 from tui.table import Column, VirtualTable
+from tui.widgets import PlainInput
 
 ALL_REGISTERS = ""
 FIRST_SCREEN = 100  # rows fetched first, so a large overview shows at once while the rest loads
@@ -45,9 +47,9 @@ def columns_for(width: int) -> list[Column]:
 def render_cell(key: str, row: OverviewRow) -> Text:
     dim = "" if row.is_latest else "dim"
     if key == "register":
-        return Text(row.register.removeprefix("Register "), style=dim)  # every name starts so
+        return plain(row.register.removeprefix("Register "), style=dim)  # every name starts so
     if key == "name":
-        return Text(row.name if row.is_latest else "  ↳ vorige periode", style=dim)
+        return plain(row.name if row.is_latest else "  ↳ vorige periode", style=dim)
     if key == "end_date":
         return Text(format_date(row.end_date), style=dim)
     if key == "status":
@@ -89,8 +91,8 @@ class ProfessionalsPane(Vertical):
                      classes="hint")
         with Horizontal(id="filters"):
             yield Select([], prompt="Alle registers", allow_blank=True, id="register-filter")
-            yield Input(placeholder="Registratienummer", id="number-filter", restrict=r"[0-9]*", max_length=9)
-            yield Input(placeholder="Naam", id="name-filter", max_length=100)
+            yield PlainInput(placeholder="Registratienummer", id="number-filter", restrict=r"[0-9]*", max_length=9)
+            yield PlainInput(placeholder="Naam", id="name-filter", max_length=100)
         yield Static("", id="summary")
         # Not `loading`: a loading widget cannot take the focus, and the rows should have it.
         yield VirtualTable(columns_for(120), render_cell=render_cell, id="overview-table",
@@ -142,7 +144,7 @@ class ProfessionalsPane(Vertical):
         self.professional_count = len({row.professional_id for row in rows})
         select = self.query_one("#register-filter", Select)
         current = select.value
-        select.set_options((register, register) for register in registers_present(rows))
+        select.set_options((plain(register), register) for register in registers_present(rows))
         if current in registers_present(rows):
             select.value = current
         self.query_one(VirtualTable).empty_text = "Geen professionals gevonden."
@@ -223,12 +225,12 @@ class ProfessionalsPane(Vertical):
         except (AccessDenied, DatabaseBusy) as refused:  # e.g. the professional revoked it a moment ago
             self.app.call_from_thread(self.notify, str(refused), severity="warning")
         else:
-            self.app.call_from_thread(self.notify, f"{name} is uit uw overzicht verwijderd.")
+            self.app.call_from_thread(self.notify, visible(f"{name} is uit uw overzicht verwijderd."), markup=False)
         self.app.call_from_thread(self.load)
 
     @work(thread=True, group="export", exit_on_error=False)
     def action_export(self) -> None:
         rows = list(self.shown)
         path = export_overview(rows, config.export_dir(), self.app.clock.today())
-        self.app.call_from_thread(self.notify, f"{len(rows)} rijen geëxporteerd naar {path}", title="Export klaar",
-                                  timeout=20)
+        self.app.call_from_thread(self.notify, visible(f"{len(rows)} rijen geëxporteerd naar {path}"),
+                                  title="Export klaar", timeout=20, markup=False)

@@ -6,13 +6,12 @@ text, never as markup.
 """
 from __future__ import annotations
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from models.accounts import Account
 from models.clock import format_date, to_local
@@ -20,7 +19,8 @@ from models.ssh_keys import SshKey, add_key, keys_of, remove_key
 from models.validation import FieldError, FormErrors
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
-from tui.widgets import DomainPane, FormField
+from tui.plain import plain, visible
+from tui.widgets import DomainPane, FormField, PlainInput
 
 TITLE = "SSH-sleutels"
 INTRO = ("Met een SSH-sleutel logt u zonder wachtwoord in op inzage ssh. Plak de inhoud van uw openbare sleutel, "
@@ -44,18 +44,9 @@ TYPE_LABELS = {
     "sk-ecdsa-sha2-nistp256@openssh.com": "ECDSA-SK",
 }
 
-# A comment may hold escape codes; shown raw they would move the terminal's cursor.
-_CONTROL_TO_SPACE = {code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]}
-
-
-def plain(value: str) -> Text:
-    """User text for one table cell, as it is: no markup, control characters as spaces, cut with "…"."""
-    return Text(value.translate(_CONTROL_TO_SPACE), no_wrap=True, overflow="ellipsis")
-
-
 def key_name(key: SshKey) -> str:
     """How a key is called in a question: its comment, else its fingerprint."""
-    return (key.comment or key.fingerprint).translate(_CONTROL_TO_SPACE)
+    return visible(key.comment or key.fingerprint)
 
 
 def last_used(key: SshKey) -> str:
@@ -103,9 +94,9 @@ class SshKeysPane(DomainPane):
         self.keys = {key.id: key for key in keys}
         table.clear()
         for key in keys:
-            table.add_row(Text(TYPE_LABELS.get(key.key_type, key.key_type)), Text(key.fingerprint),
-                          plain(key.comment), Text(format_date(to_local(key.created_at).date())),
-                          Text(last_used(key)), key=str(key.id))
+            table.add_row(plain(TYPE_LABELS.get(key.key_type, key.key_type)), plain(key.fingerprint),
+                          plain(key.comment, no_wrap=True, overflow="ellipsis"),
+                          plain(format_date(to_local(key.created_at).date())), plain(last_used(key)), key=str(key.id))
         table.set_class(not keys, "-hidden")
         self.query_one("#ssh-keys-empty").set_class(bool(keys), "-hidden")
         self.query_one("#remove-key", Button).disabled = not keys
@@ -187,7 +178,7 @@ class SshKeysScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class KeyInput(Input):
+class KeyInput(PlainInput):
     """An Input for one public key line that takes a paste over several lines as one line."""
 
     def _on_paste(self, event: events.Paste) -> None:

@@ -20,6 +20,7 @@ from models.db import db
 from models.staff import (
     AlreadyDecided,
     approve_application,
+    clean_reason,
     find_accounts,
     pending_applications,
     reject_application,
@@ -29,7 +30,8 @@ from models.staff import (
 from screens.dialogs import ReasonDialog
 from screens.form import SOMETHING_WENT_WRONG
 from screens.ssh_keys import SshKeysScreen
-from tui.widgets import Header
+from tui.plain import plain, visible
+from tui.widgets import Header, PlainInput
 
 ROLE_NAMES = {"staff": "medewerker", "employer": "werkgever", "professional": "professional"}
 
@@ -63,13 +65,13 @@ class StaffScreen(Screen):
             with TabPane("Accounts (F6)", id="accounts"):
                 with Vertical(id="account-search"):
                     yield Label("Zoek op gebruikersnaam, naam, e-mailadres of organisatie")
-                    yield Input(id="account-query", placeholder="bijvoorbeeld kroon")
+                    yield PlainInput(id="account-query", placeholder="bijvoorbeeld kroon")
                 yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
                 yield Static("U: deblokkeren, C: nieuwe activeringscode sturen.", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Registerplein-medewerker: {self.account.name}"
+        self.sub_title = visible(f"Registerplein-medewerker: {self.account.name}")
         applications = self.query_one("#applications-table", DataTable)
         applications.add_columns("Organisatie", "Postcode", "Plaats", "Aanvrager", "E-mailadres", "Ingediend",
                                  "Let op")
@@ -93,7 +95,7 @@ class StaffScreen(Screen):
         for row in rows:
             org = row.organisation
             flag = Text("⚠ mogelijk dubbel", style="bold yellow") if row.duplicates else Text("")
-            table.add_row(*(Text(value) for value in (org.name, org.visit_postcode, org.visit_city, row.applicant.name,
+            table.add_row(*(plain(value) for value in (org.name, org.visit_postcode, org.visit_city, row.applicant.name,
                                                        row.applicant.email)),
                           format_date(to_local(org.created_at).date()), flag, key=str(org.id))
         if not rows:
@@ -107,7 +109,7 @@ class StaffScreen(Screen):
         text = Text()
         if row is not None and row.duplicates:
             text.append("Mogelijk dubbel: ", style="bold")
-            text.append("; ".join(row.duplicates))
+            text.append(visible("; ".join(row.duplicates)))
         self.query_one("#duplicates", Static).update(text)
 
     @on(Input.Changed, "#account-query")
@@ -125,8 +127,9 @@ class StaffScreen(Screen):
         table.clear()
         for row in rows:
             status = "geblokkeerd" if row.locked else ("nog niet geactiveerd" if not row.activated else "actief")
-            table.add_row(Text(row.username), status,
-                          *(Text(value) for value in (row.name, ROLE_NAMES[row.role], row.email, row.organisation or "")),
+            table.add_row(plain(row.username), status,
+                          *(plain(value) for value in (row.name, ROLE_NAMES[row.role], row.email,
+                                                        row.organisation or "")),
                           key=str(row.id))
 
     # -- actions ---------------------------------------------------------------
@@ -171,7 +174,7 @@ class StaffScreen(Screen):
 
         self.app.push_screen(ReasonDialog(f"{row.organisation.name} afwijzen",
                                           "Waarom wordt deze aanvraag afgewezen? (bijvoorbeeld: dubbel account)",
-                                          "Afwijzen"), rejected)
+                                          "Afwijzen", check=clean_reason), rejected)
 
     def action_unlock(self) -> None:
         account_id = self.current_account_id() if self.on_tab("accounts") else None
@@ -195,9 +198,9 @@ class StaffScreen(Screen):
             with db.connection_context():
                 action(self.account, *args, self.app.clock)
         except (AccessDenied, AlreadyDecided, ValueError) as refused:
-            self.app.call_from_thread(self.notify, str(refused), severity="warning")
+            self.app.call_from_thread(self.notify, visible(str(refused)), severity="warning", markup=False)
         else:
-            self.app.call_from_thread(self.notify, done)
+            self.app.call_from_thread(self.notify, visible(done), markup=False)  # names what the user typed
             self.app.call_from_thread(self.app.deliver_mail)
         self.app.call_from_thread(self.load_applications)
         self.app.call_from_thread(self.load_accounts, self.query_one("#account-query", Input).value)

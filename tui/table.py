@@ -24,11 +24,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.plain import plain, visible
+
 CellRenderer = Callable[[str, Any], "str | Text"]
 
-# Control characters would move the terminal's cursor: show them as spaces
-# (same length, so the spans of a rich Text stay valid).
-_CONTROL_TO_SPACE = {code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]}
 _CELL_PADDING = 1
 _SORT_MARKS = {False: "▲", True: "▼"}
 
@@ -52,13 +51,14 @@ class Column:
 
 
 def fit_cell(content: str | Text, width: int, align: str = "left") -> Text:
-    """One line of exactly `width` cells: control characters blanked, cut with "…", padded."""
+    """One line of exactly `width` cells: control characters made visible (tui.plain), cut with "…", padded."""
     if isinstance(content, Text):
         text = content.copy()
-        if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text.plain):
-            text.plain = text.plain.translate(_CONTROL_TO_SPACE)
+        shown = visible(text.plain)  # one for one, so the spans of the Text stay valid
+        if shown != text.plain:
+            text.plain = shown
     else:
-        text = Text(str(content).translate(_CONTROL_TO_SPACE))  # never markup
+        text = plain(str(content))  # never markup
     text.no_wrap = True
     text.truncate(width, overflow="ellipsis")
     missing = width - text.cell_len
@@ -72,11 +72,11 @@ def fit_cell(content: str | Text, width: int, align: str = "left") -> Text:
 
 def fit_plain(content: str, width: int, align: str = "left") -> str:
     """`fit_cell` for a plain string, without building a Text when it fits (the usual case)."""
-    plain = content.translate(_CONTROL_TO_SPACE)
-    missing = width - cell_len(plain)
+    shown = visible(content)
+    missing = width - cell_len(shown)
     if missing < 0:
-        return fit_cell(plain, width).plain
-    return " " * missing + plain if align == "right" else plain + " " * missing
+        return fit_cell(shown, width).plain
+    return " " * missing + shown if align == "right" else shown + " " * missing
 
 
 class VirtualTable(ScrollView, can_focus=True):

@@ -1,9 +1,10 @@
-"""Reusable widgets: a form field with its label and its error message."""
+"""Reusable widgets: a form field with its label and its error message, inputs that show controls visibly."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,13 +12,33 @@ from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
 from textual.widgets import Header as TextualHeader
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 from textual.widgets._header import HeaderTitle
 from textual.worker import Worker, WorkerState
 
 from models.access import AccessDenied
 from models.db import db
 from models.validation import FormErrors
+from tui.plain import VisibleControls, plain, visible
+
+
+class PlainInput(Input):
+    """An Input that shows what was typed or pasted as it is: an ESC or other control character shows
+    as a visible character (␛) instead of reaching the terminal. The value itself is not changed:
+    the domain refuses control characters with a message next to the field."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("highlighter", VisibleControls())
+        super().__init__(*args, **kwargs)
+
+
+class PlainTextArea(TextArea):
+    """A TextArea whose lines are drawn with control characters made visible (one for one, so the
+    cursor stays where it is); the text itself is not changed."""
+
+    def get_line(self, line_index: int) -> Text:
+        # As TextArea.get_line, but made visible before rich's Text would drop BEL, BS and CR unseen.
+        return Text(visible(self.document.get_line(line_index), multiline=True), end="", no_wrap=True)
 
 
 class FormField(Vertical):
@@ -54,8 +75,8 @@ class FormField(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label)
-        yield Input(value=self.initial, placeholder=self.placeholder, password=self.password, id=self.field_id,
-                    max_length=self.max_length)
+        yield PlainInput(value=self.initial, placeholder=self.placeholder, password=self.password,
+                         id=self.field_id, max_length=self.max_length)
         yield Static("", id=f"{self.field_id}-error", classes="field-error -empty")
 
     @property
@@ -68,7 +89,7 @@ class FormField(Vertical):
 
     def show_error(self, message: str) -> None:
         error = self.query_one(".field-error", Static)
-        error.update(message)
+        error.update(plain(message))
         error.set_class(not message, "-empty")
         self.input.set_class(bool(message), "-invalid")
 
@@ -121,7 +142,7 @@ class DomainPane(Vertical):
         if isinstance(refusal, FormErrors):
             show_form_errors(self, refusal.errors)
         else:
-            self.notify(str(refusal), severity="warning", timeout=10, markup=False)
+            self.notify(visible(str(refusal)), severity="warning", timeout=10, markup=False)
 
     def domain_failed(self) -> None:
         """Called after an unexpected failure has been reported; subclasses may reset more state."""
