@@ -31,6 +31,7 @@ from models.applications import ApplicationForm, apply_for_employer_account, che
 from models.auth import LoginStatus, authenticate
 from models.branches import add_branch, rename_branch
 from models.codes import normalise_code, request_login_details, set_password_with_code
+from models.export import export_overview
 from models.inzage import choosable_organisations, clean_end_date
 from models.organisations import Branch
 from models.overview import OverviewRow, OverviewSet, filter_rows, overview_rows
@@ -466,7 +467,8 @@ def sweep(world, clock, samples: list[str]) -> int:
             if added is not None:
                 stored = Activity.get_by_id(added.id)
                 assert (stored.title, stored.provider, stored.reflection) == (
-                    clean_text(form.title), clean_text(form.provider, required=False), clean_reflection(form.reflection))
+                    clean_text(form.title), clean_text(form.provider, required=False),
+                    clean_reflection(form.reflection))
                 assert form_outcome(lambda: edit_activity(professional, added.id, form, clock)) is not None
             runs += 1
         for field in BRANCH:
@@ -507,7 +509,8 @@ CORE = ["[@click=app.quit]x[/]", "[bold red]X[/]\x1b[2J", "\x1b]8;;http://evil\x
 
 
 @pytest.mark.parametrize(("value", "stored"), [
-    ("Zoë", "Zoë"), ("Cliënt", "Cliënt"), ("[bold]X[/]", "[bold]X[/]"), ("[@click=app.quit]Q[/]", "[@click=app.quit]Q[/]"),
+    ("Zoë", "Zoë"), ("Cliënt", "Cliënt"), ("[bold]X[/]", "[bold]X[/]"),
+    ("[@click=app.quit]Q[/]", "[@click=app.quit]Q[/]"),
     ("\u202egnp.exe", "\u202egnp.exe"), ("👩\u200d👩\u200d👧 team", "👩\u200d👩\u200d👧 team"),
     ("Zoe\u0308", "Zoë"),  # NFC, on purpose: what looks the same is the same name
     ("  Jan\t\tJansen \n", "Jan Jansen"),  # white space collapses, on purpose
@@ -545,3 +548,27 @@ def test_a_long_country_and_a_name_that_folds_longer_fit_their_columns(world, cl
     update_organisation(world.verburg, {**values, "country": "L" * 100}, 1, clock)
     stored = Organisation.get_by_id(world.utrecht.id)
     assert stored.name == "ß" * 300 and stored.name_key == "s" * 300 and stored.country == "L" * 100
+
+
+# -- the CSV export: no cell a spreadsheet would run as a formula ---------------------------------------------------
+@QUICK
+@given(st.lists(TEXT, min_size=1, max_size=5))
+def test_the_export_never_starts_a_cell_with_a_formula(tmp_path_factory, names):
+    import csv
+
+    rows = [overview_row(name) for name in names if storable(name)]
+    path = export_overview(rows, tmp_path_factory.mktemp("export"), dt.date(2026, 11, 28))
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        cells = list(csv.reader(handle, delimiter=";"))
+    assert len(cells) == 1 + len(rows)  # every row one line: no cell broke out of its row
+    for row, line in zip(rows, cells[1:], strict=True):
+        assert len(line) == 8 and line[1] == row.register
+        assert line[0] == ("'" + row.name if row.name.startswith(("=", "+", "-", "@", "\t", "\r")) else row.name)
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in line)
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
+                                  "=HYPERLINK(\"x\")"])
+def test_formula_starts_are_defused(tmp_path, name):
+    path = export_overview([overview_row(name)], tmp_path, dt.date(2026, 11, 28))
+    assert path.read_text(encoding="utf-8-sig").splitlines()[1].lstrip('"').startswith("'")
