@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Label, Static
 from models.access_log import LookRow, who_looked
 from models.accounts import Account
 from models.clock import format_date
-from tui.plain import plain
+from tui.plain import cell
 from tui.widgets import DomainPane
 
 INTRO = ("Hier ziet u wanneer een werkgever aan wie u inzage gaf uw dossier heeft geopend, met de naam, "
@@ -65,6 +65,6 @@ class AccessLogPane(DomainPane):
         table.clear()
         for look in looks:
             when = f"{format_date(look.at.date())} {look.at:%H:%M}"
-            table.add_row(Text(when), plain(look.viewer), plain(look.organisation), plain(look.branch))
+            table.add_row(Text(when), cell(look.viewer), cell(look.organisation), cell(look.branch))
         table.display = bool(looks)
         self.query_one("#looks-empty").set_class(bool(looks), "-hidden")

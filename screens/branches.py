@@ -28,7 +28,7 @@ from models.branches import (
 from models.organisations import Branch, ManagerRole
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
-from tui.plain import plain, visible
+from tui.plain import CELL_WIDTH, cell, plain, visible
 from tui.widgets import DomainPane, FormField, Header
 
 INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of afdelingen van uw organisatie. "
@@ -130,7 +130,8 @@ class BranchesPane(DomainPane):
             manager.append(visible(f" ({row.manager_username})"), style="dim")
             if not row.manager_activated:
                 manager.append(" · nog niet geactiveerd", style="italic")
-            table.add_row(plain(mark + row.name), manager, Text(str(row.linked), justify="right"),
+            manager.truncate(CELL_WIDTH + 24, overflow="ellipsis")  # one line: the role columns stay in view
+            table.add_row(cell(mark + row.name), manager, Text(str(row.linked), justify="right"),
                           _radio(role == ManagerRole.CONTACT_PERSON), _radio(role == ManagerRole.BRANCH_MANAGER),
                           _check(is_admin), key=str(row.id))
         if current is not None and str(current.id) in table.rows:

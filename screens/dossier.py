@@ -15,8 +15,10 @@ from models.clock import format_date
 from models.db import DatabaseBusy, db
 from models.dossier import Dossier, PeriodView, open_dossier
 from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
-from tui.plain import plain
+from tui.plain import cell, plain
 from tui.widgets import Header
+
+TITLE_WIDTH = 50  # wider titles are cut in the table and shown whole below it
 
 
 class DossierScreen(Screen):
@@ -33,7 +35,7 @@ class DossierScreen(Screen):
         self.account = account
         self.professional_id = professional_id
         self.professional_name = name
-        self.reflections: dict[str, dict[str, str | None]] = {}
+        self.reflections: dict[str, dict[str, tuple[str, str | None]]] = {}  # table -> row -> title, reflection
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,12 +84,13 @@ class DossierScreen(Screen):
             rules.append("\n")
         table = DataTable(id=f"activities-{index}", cursor_type="row", zebra_stripes=True)
         table.add_columns("Datum", "Titel", "Categorie", "Punten", "Aanbieder")
-        reflections: dict[str, str | None] = {}
+        reflections: dict[str, tuple[str, str | None]] = {}
         for number, line in enumerate(period.activities):
             key = str(number)
-            table.add_row(format_date(line.date), plain(line.title), CATEGORY.get(line.category, line.category),
-                          Text(str(line.points), justify="right"), plain(line.provider), key=key)
-            reflections[key] = line.reflection
+            table.add_row(format_date(line.date), cell(line.title, TITLE_WIDTH),
+                          CATEGORY.get(line.category, line.category), Text(str(line.points), justify="right"),
+                          cell(line.provider), key=key)
+            reflections[key] = (line.title, line.reflection)
         self.reflections[table.id] = reflections
         if not period.activities:
             table.add_row("", Text("Nog geen activiteiten in deze periode.", style="dim"), "", "", "")
@@ -98,9 +101,13 @@ class DossierScreen(Screen):
     @on(DataTable.RowHighlighted)
     def show_reflection(self, event: DataTable.RowHighlighted) -> None:
         table = event.data_table
-        text = self.reflections.get(table.id, {}).get(event.row_key.value if event.row_key else "")
+        title, text = self.reflections.get(table.id, {}).get(event.row_key.value if event.row_key else "", ("", None))
         index = table.id.removeprefix("activities-")
-        shown = Text("Reflectie: ", style="bold") + plain(text, multiline=True) if text else Text("")
+        shown = Text("")
+        if len(title) > TITLE_WIDTH:  # cut in the table: here in full
+            shown += Text("Titel: ", style="bold") + plain(title) + Text("\n")
+        if text:
+            shown += Text("Reflectie: ", style="bold") + plain(text, multiline=True)
         self.query_one(f"#reflection-{index}", Static).update(shown)
 
     def action_back(self) -> None:

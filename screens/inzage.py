@@ -72,12 +72,20 @@ COLUMNS = ("Naam", "E-mailadres", "Instituut", "Vestiging", "Geautoriseerd\ntot"
 WRAP = (14, None, 16, 12, None, 14, 20)
 
 
+def wrap(value: str, width: int | None) -> str:
+    """`value` with its controls made visible, over lines of `width`. Words stay whole, unless one is more
+    than twice the width (300 characters without a space): that one is broken too, so that a single
+    cell cannot push the other columns off the screen."""
+    shown = visible(value)
+    if not width or not shown:
+        return shown
+    too_long = any(len(word) > 2 * width for word in shown.split())
+    return "\n".join(textwrap.wrap(shown, width, break_long_words=too_long))
+
+
 def cells(values: list[str], style: str = "", status_style: str = "") -> list[Text]:
-    """One table row: each value (controls made visible) wrapped to its column's width, the last one (the
-    status) in its own style."""
-    wrapped = ["\n".join(textwrap.wrap(visible(value), width, break_long_words=False)) if width and value
-               else visible(value)
-               for value, width in zip(values, WRAP, strict=True)]
+    """One table row: each value wrapped to its column's width, the last one (the status) in its own style."""
+    wrapped = [wrap(value, width) for value, width in zip(values, WRAP, strict=True)]
     return [Text(value, style=style) for value in wrapped[:-1]] + [Text(wrapped[-1], style=status_style or style)]
 
 

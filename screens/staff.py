@@ -30,7 +30,7 @@ from models.staff import (
 from screens.dialogs import ReasonDialog
 from screens.form import SOMETHING_WENT_WRONG
 from screens.ssh_keys import SshKeysScreen
-from tui.plain import plain, visible
+from tui.plain import cell, visible
 from tui.widgets import Header, PlainInput
 
 ROLE_NAMES = {"staff": "medewerker", "employer": "werkgever", "professional": "professional"}
@@ -95,7 +95,7 @@ class StaffScreen(Screen):
         for row in rows:
             org = row.organisation
             flag = Text("⚠ mogelijk dubbel", style="bold yellow") if row.duplicates else Text("")
-            table.add_row(*(plain(value) for value in (org.name, org.visit_postcode, org.visit_city, row.applicant.name,
+            table.add_row(*(cell(value) for value in (org.name, org.visit_postcode, org.visit_city, row.applicant.name,
                                                        row.applicant.email)),
                           format_date(to_local(org.created_at).date()), flag, key=str(org.id))
         if not rows:
@@ -127,9 +127,9 @@ class StaffScreen(Screen):
         table.clear()
         for row in rows:
             status = "geblokkeerd" if row.locked else ("nog niet geactiveerd" if not row.activated else "actief")
-            table.add_row(plain(row.username), status,
-                          *(plain(value) for value in (row.name, ROLE_NAMES[row.role], row.email,
-                                                        row.organisation or "")),
+            table.add_row(cell(row.username), status,
+                          *(cell(value) for value in (row.name, ROLE_NAMES[row.role], row.email,
+                                                       row.organisation or "")),
                           key=str(row.id))
 
     # -- actions ---------------------------------------------------------------

@@ -13,6 +13,8 @@ only through these helpers:
   and paragraph separators and lone surrogates by U+FFFD. `multiline=True` keeps line feeds and
   tabs, for a text that is shown over several lines (a reflection).
 - `plain(text, style)` is a rich `Text` of `visible(text)`: never parsed as markup.
+- `cell(text)` is the same for a table column that sizes itself to its content: one line, cut with
+  "…" after CELL_WIDTH cells, so that one long name cannot push the other columns off the screen.
 - `VisibleControls` is the same as a highlighter, for an Input (see tui.widgets.PlainInput).
 
 Notifications with user text go through `self.notify(visible(message), markup=False)`.
@@ -24,6 +26,7 @@ from rich.style import Style
 from rich.text import Text
 
 REPLACEMENT = "\ufffd"
+CELL_WIDTH = 40
 
 _ONE_LINE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}  # ␀ … ␟
 _ONE_LINE[0x7F] = "\u2421"  # ␡
@@ -41,6 +44,13 @@ def visible(text: str, *, multiline: bool = False) -> str:
 def plain(text: str, style: str | Style = "", *, multiline: bool = False, **options) -> Text:
     """User text as a rich Text: shown as typed, never parsed as markup, with controls made visible."""
     return Text(visible(text, multiline=multiline), style=style, **options)
+
+
+def cell(text: str, width: int = CELL_WIDTH, style: str | Style = "") -> Text:
+    """User text for a table cell: plain, on one line, at most `width` cells wide (cut with "…")."""
+    shown = plain(text, style, no_wrap=True, overflow="ellipsis")
+    shown.truncate(width, overflow="ellipsis")
+    return shown
 
 
 class VisibleControls(Highlighter):

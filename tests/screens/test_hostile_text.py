@@ -406,3 +406,44 @@ async def test_a_10000_character_name_keeps_the_table_in_one_line_per_row(follow
         assert "Lang xxx" in text and "…" in text and "Z. Zoe\u0308" in text
         assert all(len(line) <= size[0] * 2 for line in screen_lines(app))
         assert_nothing_raw(app)
+
+
+async def test_300_character_names_do_not_push_the_other_columns_off_the_screen(sqlite_db, clock, tmp_path):
+    """The longest names the validators allow, without a space: cut with "…" (or wrapped) in tables whose
+    columns size themselves, so the columns after them stay in view; the whole text shows elsewhere."""
+    import dataclasses
+
+    from screens.branches import BranchesPane
+
+    long_org, long_branch, long_title = "O" * 300, "B" * 300, "T" * 300
+    world = story.employers()
+    period = story.latest_period(story.registration(world.test, story.register()))
+    story.activity(period, "training", 8, title=long_title)
+    story.grant(world.test, world.overvecht)
+    story.branch(world.utrecht, long_branch, "lang")
+    apply_for_employer_account(dataclasses.replace(GOOD, company=long_org), clock)
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot, "medewerker", story.PASSWORD)
+        await running(pilot)
+        text = rendered(app)
+        assert "Ingediend" in text and "O" * 30 in text and "…" in text  # the last columns in view
+    async with app_for(clock, tmp_path).run_test(size=(120, 40), notifications=True) as pilot:
+        await show_pane(pilot, BranchesPane, world.verburg)
+        await running(pilot)
+        assert "Beheerder" in rendered(app := pilot.app) and "B" * 30 in rendered(app)
+    async with app_for(clock, tmp_path).run_test(size=(120, 40), notifications=True) as pilot:
+        await show_pane(pilot, InzagePane, story.account_of(world.test))
+        await running(pilot)
+        assert "Status" in rendered(pilot.app) and "heeft inzage" in rendered(pilot.app)
+    async with app_for(clock, tmp_path).run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        await pilot.press("enter")
+        await running(pilot)
+        assert isinstance(pilot.app.screen, DossierScreen)
+        pilot.app.screen.query_one(DataTable).focus()
+        await running(pilot)
+        text = rendered(pilot.app)
+        assert "Aanbieder" in text and "Movisie" in text  # the columns after the title
+        assert "Titel:" + "T" * 300 in text.replace("\n", "").replace(" ", "")  # whole, below the table
+        assert_nothing_raw(pilot.app)
