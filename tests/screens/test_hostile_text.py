@@ -447,3 +447,27 @@ async def test_300_character_names_do_not_push_the_other_columns_off_the_screen(
         assert "Aanbieder" in text and "Movisie" in text  # the columns after the title
         assert "Titel:" + "T" * 300 in text.replace("\n", "").replace(" ", "")  # whole, below the table
         assert_nothing_raw(pilot.app)
+
+
+async def test_the_account_pane_takes_hostile_contact_details(sqlite_db, clock, tmp_path):
+    from screens.account_pane import CONTACT_SAVED, AccountPane
+
+    world = story.employers()
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await show_pane(pilot, AccountPane, world.kroon)
+        await fill(pilot, name="[bold]Kroon[/]\x1b[2J\x00", email="[b]kroon@example.nl")
+        await pilot.press("ctrl+s")
+        await running(pilot)
+        assert error_of(app, "name") == "Gebruik in uw naam geen stuurtekens."
+        assert "e-mailadres" in error_of(app, "email")
+        assert "[bold]Kroon[/]␛[2J␀" in rendered(app)
+        assert_nothing_raw(app)
+        await fill(pilot, name="[bold]Kroon[/] \u202eR 👍🏽", email="kroon@example.nl")
+        await pilot.press("ctrl+s")
+        await running(pilot)
+        assert CONTACT_SAVED in toasts(app) and error_of(app, "name") == ""
+        assert app.screen.query_one("#name", Input).value == "[bold]Kroon[/] \u202eR 👍🏽"  # as stored
+        assert "[bold]Kroon[/] �R 👍🏽" in rendered(app)
+        assert_nothing_raw(app)
+    assert Account.get_by_id(world.kroon.id).name == "[bold]Kroon[/] \u202eR 👍🏽"
