@@ -81,6 +81,11 @@ def require_member(account: Account) -> Branch:
     """
     if require_active(account).role != Role.EMPLOYER:
         raise AccessDenied("Alleen een werkgeversaccount kan dit doen.")
+    return _live_branch(account)
+
+
+def _live_branch(account: Account) -> Branch:
+    """The live branch of an approved organisation that `account` manages, or AccessDenied."""
     branch = (Branch.select(Branch, Organisation).join(Organisation)
               .where(Branch.manager == account, Branch.removed_at.is_null(),
                      Organisation.status == OrganisationStatus.APPROVED)
@@ -103,7 +108,7 @@ def require_usable(account: Account) -> Account:
     live branch of an approved organisation (an applicant waiting for approval cannot act yet)."""
     current = require_active(account)
     if current.role == Role.EMPLOYER:
-        require_member(current)
+        _live_branch(current)  # require_member without asking require_active twice
     return current
 
 
