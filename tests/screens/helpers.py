@@ -1,6 +1,7 @@
 """Driving screens as a user would: type into fields, submit, wait for workers, read the screen."""
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.widgets import FormField
@@ -25,12 +26,29 @@ async def fill(pilot, **values: str) -> None:
     await pilot.pause()
 
 
+def shown(widget: Widget) -> bool:
+    """Whether a user can see `widget`, scrolling if need be: it is on the screen in front, it and
+    every container around it are displayed and not made invisible, no loading indicator covers it,
+    and it takes up room on the screen."""
+    if not widget.is_attached or widget.screen is not widget.app.screen or not widget.visible:
+        return False
+    for node in widget.ancestors_with_self:
+        if node is widget.screen:
+            break
+        if not node.display or (node is not widget and node.loading):
+            return False
+    return widget.outer_size.area > 0
+
+
 def error_of(app, field_id: str) -> str:
-    return str(app.screen.query_one(f"#{field_id}-error", Static).render())
+    """The message next to a field as the user sees it: "" while it is hidden."""
+    error = app.screen.query_one(f"#{field_id}-error", Static)
+    return str(error.render()) if shown(error) else ""
 
 
 def screen_text(app) -> str:
-    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+    """The text of every Static the user can see on the screen in front."""
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static) if shown(widget))
 
 
 def notifications(app) -> list[str]:
