@@ -219,10 +219,7 @@ def remove_branch(account: Account, branch_id: int, end_grants: bool, clock: Clo
         branch = _live_branch(own, branch_id)
         if branch.id == own.id:
             raise BranchRefused("U kunt uw eigen vestiging niet verwijderen. Vraag een andere beheerder.")
-        if branch.is_admin and not (Branch.select().where(Branch.organisation == own.organisation_id,
-                                                          Branch.removed_at.is_null(), Branch.is_admin,
-                                                          Branch.id != branch.id).exists()):
-            raise LastAdmin()
+        # No last-beheerder check: the actor's own branch is a beheerder's and stays, so one always remains.
         grants = list(locked(AccessGrant.select().where(AccessGrant.branch == branch,
                                                         AccessGrant.in_force_on(today))))
         if grants and not end_grants:

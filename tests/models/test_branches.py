@@ -206,6 +206,25 @@ def test_the_last_beheerder_cannot_be_dropped(world, clock):
     assert not AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).exists()
 
 
+def test_the_last_beheerder_rule_counts_the_branches_left_out_of_the_change(world, clock):
+    zuilen = story.branch(world.utrecht, "Zuilen", "devries", admin=True)
+    # De Vries steps down; Verburg, not part of this change, remains beheerder.
+    save_roles(world.verburg, {zuilen.id: ("branch_manager", False),
+                               world.overvecht.id: ("contact_person", False)}, clock)
+    assert branch_state(zuilen)[1:3] == ("branch_manager", False)
+    # Now Verburg is the last one: he may not step down, and nothing else in that save changes.
+    with pytest.raises(LastAdmin):
+        save_roles(world.verburg, {world.hoofdvestiging.id: ("contact_person", False),
+                                   world.overvecht.id: ("branch_manager", False)}, clock)
+    assert branch_state(world.hoofdvestiging)[1:3] == ("contact_person", True)
+    assert branch_state(world.overvecht)[1:3] == ("contact_person", False)
+    assert AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).count() == 2
+    # He may when the same save makes Kroon beheerder, Zuilen left out.
+    save_roles(world.verburg, {world.hoofdvestiging.id: ("contact_person", False),
+                               world.overvecht.id: ("contact_person", True)}, clock)
+    assert [branch_state(b)[2] for b in (world.hoofdvestiging, world.overvecht, zuilen)] == [False, True, False]
+
+
 def test_another_organisations_branch_is_refused_and_nothing_changes(world, clock):
     with pytest.raises(AccessDenied):
         save_roles(world.verburg, {world.overvecht.id: ("contact_person", True),

@@ -1,6 +1,7 @@
 """What an employer does with the overview: filter, sort, summarise, open a dossier, remove, export."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import pytest
@@ -133,6 +134,17 @@ def test_the_export_opens_in_excel(utrecht, clock, tmp_path):
     assert current.endswith(";31-12-2028;150;0;rood;huidig")
     assert path.stat().st_mode & 0o777 == 0o600
     assert export_overview(rows, tmp_path, TODAY) != path  # a second export does not overwrite the first
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_register_name_is_not_exported_as_a_formula(utrecht, clock, tmp_path, start):
+    jeugd = story.register(f"{start}Register Jeugdzorg", "JZ")
+    person = story.professional("M.", "Kroon")
+    story.registration(person, jeugd)
+    story.grant(person, utrecht["overvecht"])
+    path = export_overview(overview_rows(utrecht["overvecht"].manager, TODAY), tmp_path, TODAY)
+    header, *rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
+    assert [row[header.index("Register")] for row in rows] == [f"'{start}Register Jeugdzorg"]
 
 
 @pytest.mark.parametrize("key", ["status", "name", "end_date", "register", "number", "norm", "achieved"])

@@ -31,6 +31,16 @@ def test_the_fifth_failure_locks_even_the_right_password_out(kroon, clock):
     assert AuditEvent.select().where(AuditEvent.action == Action.ACCOUNT_LOCKED).count() == 1
 
 
+def test_a_successful_login_resets_the_failure_count(kroon, clock):
+    fail(4, clock)
+    assert authenticate("kroon", story.PASSWORD, clock).ok
+    stored = Account.get_by_id(kroon.id)
+    assert (stored.failed_logins, stored.first_failed_at) == (0, None)
+    fail(4, clock)  # four new failures in the same window: still not locked
+    assert authenticate("kroon", story.PASSWORD, clock).ok
+    assert Account.get_by_id(kroon.id).locked_until is None
+
+
 def test_the_lock_lifts_after_exactly_15_minutes(kroon, clock):
     fail(5, clock)
     clock.advance(dt.timedelta(minutes=15) - dt.timedelta(seconds=1))

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from playhouse.test_utils import count_queries
 
-from models import Role
+from models import Professional, Role
 from models.access import AccessDenied
-from models.overview import overview_rows
+from models.overview import OverviewRow, OverviewSet, filter_rows, overview_rows
 from tests import story
 
 TODAY = dt.date(2026, 11, 28)
@@ -155,6 +155,61 @@ def test_register_and_number_filters(utrecht):
     assert [row.number for row in overview_rows(kroon, TODAY, register_id=utrecht["co"].id)] == ["461027636"]
     assert [row.register for row in overview_rows(kroon, TODAY, number="2436")] == ["Register Sociaal Werkers"]
     assert overview_rows(kroon, TODAY, number="999") == []
+
+
+SW, CO = "Register Sociaal Werkers", "Register Cliëntondersteuners"
+
+
+def fetched_row(person: int, initials: str, surname: str, register: str, number: str,
+                latest: bool = True) -> OverviewRow:
+    names = Professional.name_fields(initials, "", surname)
+    return OverviewRow(person, names["name"], register, number, dt.date(2028, 12, 31), 150, 0, "red", latest,
+                       names["sort_name"], names["search_name"])
+
+
+# As overview_rows() returns them: José (SW, with the period before), Één (CO), Kroon (SW and CO).
+FETCHED = [
+    fetched_row(1, "J.", "José", SW, "461024366"),
+    fetched_row(1, "J.", "José", SW, "461024366", latest=False),
+    fetched_row(2, "E.", "Één", CO, "461027636"),
+    fetched_row(3, "M.", "Kroon", SW, "461031234"),
+    fetched_row(3, "M.", "Kroon", CO, "461035555"),
+]
+
+
+def shown(rows: list[OverviewRow]) -> list[str]:
+    return [row.number if row.is_latest else f"{row.number} (previous)" for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["461024366", "461024366 (previous)", "461027636", "461031234", "461035555"]),
+        ({"register": SW}, ["461024366", "461024366 (previous)", "461031234"]),
+        ({"register": CO}, ["461027636", "461035555"]),
+        ({"number": "2436"}, ["461024366", "461024366 (previous)"]),  # anywhere in the number
+        ({"number": " 5555 "}, ["461035555"]),
+        ({"name": "kroon"}, ["461031234", "461035555"]),
+        ({"name": "jose"}, ["461024366", "461024366 (previous)"]),
+        ({"name": "JOSÉ"}, ["461024366", "461024366 (previous)"]),
+        ({"name": "ÉÉN"}, ["461027636"]),
+        ({"name": "een"}, ["461027636"]),
+        ({"register": CO, "name": "kroon"}, ["461035555"]),
+        ({"register": SW, "number": "4610", "name": "o"}, ["461024366", "461024366 (previous)", "461031234"]),
+        ({"register": CO, "number": "2436"}, []),  # each matches someone; together no one
+        ({"name": "zoe"}, []),
+        ({"number": "999"}, []),
+        ({"register": "Register Jeugdzorg"}, []),
+    ],
+)
+def test_the_filters_work_on_rows_already_fetched(filters, expected):
+    assert shown(filter_rows(FETCHED, **filters)) == expected
+
+
+def test_a_filtered_and_sorted_view_keeps_the_previous_period_under_its_latest_one():
+    jumbled = list(reversed(FETCHED))  # José's previous period now comes before his latest one
+    view = OverviewSet(jumbled).view(name="o", sort_key="name", reverse=True)
+    assert shown(view) == ["461035555", "461031234", "461024366", "461024366 (previous)"]
 
 
 @pytest.mark.parametrize("kind", ["staff", "professional", "pending", "rejected"])

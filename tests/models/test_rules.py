@@ -42,7 +42,11 @@ def test_an_unknown_category_is_refused():
 @pytest.mark.parametrize(
     ("points", "norm", "achieved"),
     [
-        (Points(60, 40, 30), MW, 130),
+        (Points(60, 40, 0), MW, 100),
+        (Points(60, 40, 12), MW, 112),  # below the maximum: "other" counts fully
+        (Points(60, 40, 29), MW, 129),
+        (Points(60, 40, 30), MW, 130),  # exactly the maximum still counts fully
+        (Points(60, 40, 31), MW, 130),
         (Points(60, 40, 50), MW, 130),  # 20 "other" points above the maximum do not count
         (Points(100, 50, 31), MW, 180),
         (Points(0, 0, 10), Norm(0, 0, 0, None), 10),  # no maximum: everything counts
@@ -61,6 +65,12 @@ def test_progress_lists_each_rule_with_what_it_asks():
     assert (rules["other"].achieved, rules["other"].required, rules["other"].met) == (30, 30, True)
 
 
+def test_other_below_its_maximum_shows_in_full():
+    rules = {rule.group: rule for rule in progress(Points(70, 40, 12), MW)}
+    assert (rules["other"].achieved, rules["other"].required, rules["other"].met) == (12, 30, True)
+    assert rules["total"].achieved == 122
+
+
 @pytest.mark.parametrize(
     ("kind", "is_first", "points", "norm", "status"),
     [
@@ -68,6 +78,8 @@ def test_progress_lists_each_rule_with_what_it_asks():
         ("registered", False, Points(60, 40, 50), MW, Status.RED),  # 60+40+min(50,30) = 130 < 150
         ("registered", False, Points(80, 40, 30), MW, Status.GREEN),  # 150 exactly
         ("registered", False, Points(79, 40, 30), MW, Status.RED),  # one point short of the total
+        ("registered", False, Points(90, 40, 20), MW, Status.GREEN),  # 20 "other" below the maximum: 150
+        ("registered", False, Points(80, 40, 20), MW, Status.RED),  # ... and here 140
         ("registered", False, Points(59, 91, 0), MW, Status.RED),  # total met, training short
         ("registered", False, Points(110, 39, 1), MW, Status.RED),  # total met, reflection short
         ("registered", False, Points(0, 0, 0), Norm(0, 0, 0, None), Status.GREEN),
