@@ -11,7 +11,7 @@ from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus
 
 # What a lock is compared with. Operations take the account, not a clock, so this one is shared;
-# tests that lock an account set it to a FixedClock.
+# the tests pin it to each test's own clock (tests/conftest.py), so no check there reads the wall clock.
 lock_clock: Clock = Clock()
 
 LOCKED = "Uw account is tijdelijk geblokkeerd. Probeer het later opnieuw of neem contact op met Registerplein."

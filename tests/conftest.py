@@ -17,6 +17,7 @@ from models.schema import migrate
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+
 PG_ADMIN_URL = os.environ.get("INZAGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Under CI a missing PostgreSQL is a failure, not a skip.
 PG_REQUIRED = bool(os.environ.get("CI"))
@@ -40,6 +41,13 @@ def isolated_home(tmp_path, monkeypatch):
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(dt.datetime(2026, 11, 28, 9, 0))
+
+
+@pytest.fixture(autouse=True)
+def pinned_lock_clock(clock, monkeypatch) -> None:
+    """No domain check reads the wall clock in a test: a lock is compared with the test's own clock,
+    the same one that set it (the suite passes with the system date years off; see README)."""
+    monkeypatch.setattr("models.access.lock_clock", clock)
 
 
 @pytest.fixture

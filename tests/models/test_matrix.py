@@ -270,8 +270,7 @@ def run_case(world: World, operation: str, actor: str, clock) -> tuple[bool, str
 
 
 @pytest.fixture
-def world(database, clock, monkeypatch) -> World:
-    monkeypatch.setattr("models.access.lock_clock", clock)
+def world(database, clock) -> World:
     return build_world(clock)
 
 

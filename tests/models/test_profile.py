@@ -1,6 +1,8 @@
 """An employer's own details and password, and the organisation's details with their version."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from models import Account, AuditEvent, Organisation
@@ -91,9 +93,12 @@ def test_five_wrong_current_passwords_lock_the_account(world, clock):
     for _ in range(5):
         with pytest.raises(FormErrors):
             change_password(world.kroon, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
-    with pytest.raises(FormErrors):  # now even the right one does not work until the lock ends
+    assert Account.get_by_id(world.kroon.id).locked_until == clock.now() + dt.timedelta(minutes=15)
+    with pytest.raises(AccessDenied, match="geblokkeerd"):  # now even the right one does not work ...
         change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
-    assert Account.get_by_id(world.kroon.id).locked_until is not None
+    clock.advance(dt.timedelta(minutes=15))  # ... until the lock ends
+    change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert authenticate("kroon", NEW_PASSWORD, clock).ok
 
 
 @pytest.mark.parametrize(("new", "repeat", "field"), [

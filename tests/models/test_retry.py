@@ -156,9 +156,6 @@ def test_the_victim_of_a_postgresql_deadlock_runs_again(pg, counted, clock):
     then the other asks for the period ours holds: PostgreSQL aborts ours (deadlock), and the retry saves."""
     test = story.professional("T.", "Test")
     account, period = story.account_of(test), story.latest_period(story.registration(test, story.register()))
-    other = psycopg.connect(pg)
-    other.execute("SET deadlock_timeout = '10s'")  # ours (1 s) finds the deadlock first, so ours is the victim
-    other.execute("SELECT id FROM account WHERE id = %s FOR UPDATE", (account.id,))
     outcome: dict[str, object] = {}
 
     def save() -> None:
@@ -167,16 +164,19 @@ def test_the_victim_of_a_postgresql_deadlock_runs_again(pg, counted, clock):
                 outcome["activity"] = add_activity(account, period.id, FORM, clock)
             except Exception as error:  # noqa: BLE001 - the test asserts there is none
                 outcome["error"] = error
-    saving = threading.Thread(target=save)
-    saving.start()
-    with psycopg.connect(pg, autocommit=True) as watcher:
-        deadline = time.monotonic() + 10
-        while waiting_backends(watcher, other.info.backend_pid) == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert waiting_backends(watcher, other.info.backend_pid) == 1, "our save never waited for the account"
-    other.execute("SELECT id FROM registration_period WHERE id = %s FOR UPDATE", (period.id,))  # the cycle
-    other.commit()
-    other.close()
+    # Closed whatever happens: a failure here must not leave its locks to hang every later test.
+    with psycopg.connect(pg) as other:
+        other.execute("SET deadlock_timeout = '10s'")  # ours (1 s) finds the deadlock first, so ours is the victim
+        other.execute("SELECT id FROM account WHERE id = %s FOR UPDATE", (account.id,))
+        saving = threading.Thread(target=save)
+        saving.start()
+        with psycopg.connect(pg, autocommit=True) as watcher:
+            deadline = time.monotonic() + 10
+            while waiting_backends(watcher, other.info.backend_pid) == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert waiting_backends(watcher, other.info.backend_pid) == 1, "our save never waited for the account"
+        other.execute("SELECT id FROM registration_period WHERE id = %s FOR UPDATE", (period.id,))  # the cycle
+        other.commit()
     saving.join(timeout=30)
     assert "error" not in outcome, outcome.get("error")
     assert counted() == (1, 0)

@@ -18,8 +18,7 @@ from tests.screens.test_login import app_for, log_in
 
 
 @pytest.fixture
-def cast(sqlite_db, clock, monkeypatch):
-    monkeypatch.setattr("models.access.lock_clock", clock)
+def cast(sqlite_db, clock):
     cast = story.employers()
     story.registration(cast.test, story.register())
     story.grant(cast.test, cast.overvecht)
