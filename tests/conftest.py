@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from argon2 import profiles
+from hypothesis import settings as hypothesis_settings
 from peewee import Database
 
 from models import ALL_MODELS
@@ -17,6 +18,11 @@ from models.schema import migrate
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+# Hypothesis: the same examples on every run under CI (a failure there can be replayed here);
+# new ones locally, where finding something new is the point. HYPOTHESIS_PROFILE picks either.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 PG_ADMIN_URL = os.environ.get("INZAGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Under CI a missing PostgreSQL is a failure, not a skip.

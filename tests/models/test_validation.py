@@ -1,4 +1,5 @@
-"""Validators take any text: a cleaned value or a Dutch FieldError, never another exception."""
+"""Validators take any text: a cleaned value or a Dutch FieldError, never another exception; and what a
+user may rightly type (tests/valid.py) is accepted, cleaned as the rule says."""
 from __future__ import annotations
 
 import unicodedata
@@ -14,6 +15,15 @@ from models.validation import (
     clean_postcode,
     clean_text,
 )
+from tests.valid import (
+    ABROAD,
+    NETHERLANDS,
+    PASSPHRASES,
+    dutch_postcodes,
+    emails_as_typed,
+    foreign_postcodes,
+    text_as_typed,
+)
 
 ANY_TEXT = st.text(max_size=300)
 
@@ -27,33 +37,43 @@ def outcome(check, *args, **kwargs):
 
 
 @settings(max_examples=150, deadline=None)
-@given(ANY_TEXT)
-def test_clean_email_never_crashes(value):
+@given(ANY_TEXT, emails_as_typed())
+def test_clean_email_accepts_addresses_and_never_crashes(value, valid):
     cleaned = outcome(clean_email, value)
     assert cleaned is None or ("@" in cleaned and cleaned == cleaned.lower())
+    typed, expected = valid
+    assert clean_email(typed) == expected  # a valid address, in any case, with white space around
 
 
 @settings(max_examples=150, deadline=None)
-@given(ANY_TEXT, st.sampled_from(["Nederland", "nederland", "België", "Deutschland"]))
-def test_clean_postcode_never_crashes(value, country):
+@given(ANY_TEXT, st.sampled_from(["Nederland", "nederland", "België", "Deutschland"]),
+       st.one_of(st.tuples(dutch_postcodes(), NETHERLANDS), st.tuples(foreign_postcodes(), ABROAD)))
+def test_clean_postcode_accepts_postcodes_and_never_crashes(value, country, valid):
     cleaned = outcome(clean_postcode, value, country)
     if cleaned and country.lower() == "nederland":
         assert len(cleaned) == 7 and cleaned[4] == " " and cleaned[:4].isdigit()
+    (typed, expected), valid_country = valid
+    assert clean_postcode(typed, valid_country) == expected  # "1234ab" is "1234 AB"; abroad as typed
 
 
 @settings(max_examples=150, deadline=None)
-@given(ANY_TEXT)
-def test_clean_text_never_keeps_control_characters(value):
+@given(ANY_TEXT, text_as_typed())
+def test_clean_text_keeps_words_and_never_control_characters(value, valid):
     cleaned = outcome(clean_text, value, what="de naam")
     assert cleaned is None or not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in cleaned)
     if cleaned is not None:
         cleaned.encode("utf-8")  # storable in both databases
+    typed, expected = valid
+    assert clean_text(typed, what="de naam") == expected  # words one space apart, NFC
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(max_size=400), st.text(max_size=60))
-def test_check_password_never_crashes(password, username):
-    outcome(check_password, password, username=username)
+@given(st.text(max_size=400), st.text(max_size=60), PASSPHRASES)
+def test_check_password_accepts_passphrases_and_never_crashes(password, username, passphrase):
+    accepted = outcome(check_password, password, username=username)
+    assert accepted is None or (accepted == password and 12 <= len(password) <= 256
+                                and not (username and username.casefold() in password.casefold()))
+    assert check_password(passphrase) == passphrase  # three to five unrelated words
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """tui.plain: user text shown as typed, never as markup, with what a terminal would act on made visible."""
 from __future__ import annotations
 
+import string
 import unicodedata
 
 from hypothesis import given, settings
@@ -15,6 +16,9 @@ from tui.table import fit_cell, fit_plain
 from tui.widgets import PlainInput, PlainTextArea
 
 BIDI_AND_SEPARATORS = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029}
+# What a terminal shows rather than acts on: every character but controls, lone surrogates, bidi and separators.
+ORDINARY = st.characters(exclude_categories=("Cc", "Cs")).filter(lambda ch: ord(ch) not in BIDI_AND_SEPARATORS)
+PRINTABLE_ASCII = string.printable[:95]  # digits, letters, punctuation and the space: one cell each
 
 
 def acted_on(text: str) -> list[str]:
@@ -51,6 +55,14 @@ def test_visible_keeps_the_length_and_leaves_nothing_to_act_on(text):
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.text(ORDINARY, max_size=300))
+def test_ordinary_text_is_shown_as_it_is(text):
+    assert visible(text) == text == visible(text, multiline=True)
+    assert visible(f"{text}\n\t{text}", multiline=True) == f"{text}\n\t{text}"  # a reflection keeps its lines
+    assert plain(text, style="bold").plain == text
+
+
+@settings(max_examples=200, deadline=None)
 @given(hostile_text(max_size=80))
 def test_plain_is_never_markup(text):
     shown = plain(text, style="bold")
@@ -64,6 +76,17 @@ def test_table_cells_have_their_width_and_nothing_to_act_on(text, width):
     for cell in (fit_cell(text, width), fit_cell(Text(text, style="red"), width)):
         assert cell.cell_len == width and not acted_on(cell.plain)
     assert not acted_on(fit_plain(text, width))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(PRINTABLE_ASCII), max_size=60), st.integers(min_value=1, max_value=80))
+def test_table_cells_show_ordinary_text_padded_or_cut(text, width):
+    if len(text) <= width:
+        padding = " " * (width - len(text))
+        assert fit_cell(text, width).plain == fit_plain(text, width) == text + padding
+        assert fit_cell(text, width, align="right").plain == fit_plain(text, width, align="right") == padding + text
+    else:
+        assert fit_cell(text, width).plain == fit_plain(text, width) == text[:width - 1] + "…"
 
 
 class InputApp(App):
