@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from playhouse.test_utils import assert_query_count
 
-from models import AccessGrant, Account, AuditEvent, Branch, OutgoingEmail
+from models import AccessGrant, Account, AuditEvent, Branch, OutgoingEmail, Role
+from models import branches as branches_module
 from models.access import AccessDenied, require_member
 from models.audit import Action
 from models.branches import (
     BranchRefused,
     GrantsInForce,
     LastAdmin,
+    RolesChangedMeanwhile,
     add_branch,
     branch_rows,
     may_change_branches,
@@ -25,6 +28,9 @@ from tests import story
 
 NEW = {"name": "Zuilen", "manager_name": "P. de Vries", "manager_email": "P.deVries@Welzijn.nl",
        "manager_username": "pdevries", "role": "branch_manager", "is_admin": False}
+NAME_TAKEN = "Er is al een vestiging of afdeling met deze naam. Kies een andere naam."
+NOT_YOURS = "Deze vestiging hoort niet (meer) bij uw organisatie. Vernieuw het overzicht."
+PICK_A_ROLE = "Kies contactpersoon werkgever of vestigingsmanager."
 
 
 @pytest.fixture
@@ -43,6 +49,23 @@ def names(actor: Account, today: dt.date) -> list[str]:
 def branch_state(branch: Branch) -> tuple:
     fresh = Branch.get_by_id(branch.id)
     return fresh.name, fresh.role, fresh.is_admin, fresh.removed_at
+
+
+def audit(action: Action) -> list[tuple]:
+    """Who did what to whom: (actor, organisation, branch, account, professional, detail) per event, oldest first."""
+    return [(e.actor_id, e.organisation_id, e.branch_id, e.account_id, e.professional_id,
+             json.loads(e.detail) if e.detail else None)
+            for e in AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.id)]
+
+
+def meanwhile(monkeypatch, change) -> None:
+    """`change` is what another user commits after the form was checked, before this save takes its lock."""
+    lock = branches_module._lock_as_admin
+
+    def change_then_lock(account: Account):
+        change()
+        return lock(account)
+    monkeypatch.setattr(branches_module, "_lock_as_admin", change_then_lock)
 
 
 # -- reading -------------------------------------------------------------------------------------------
@@ -107,8 +130,8 @@ def test_a_beheerder_adds_a_branch_and_its_manager_gets_an_activation_code(world
     assert names(world.verburg, today) == ["Hoofdvestiging", "Overvecht", "Zuilen"]
     row = branch_rows(world.verburg, today)[-1]
     assert not row.manager_activated
-    event = AuditEvent.get(AuditEvent.action == Action.BRANCH_ADDED)
-    assert (event.actor_id, event.branch_id, event.account_id) == (world.verburg.id, branch.id, manager.id)
+    assert audit(Action.BRANCH_ADDED) == [(world.verburg.id, world.utrecht.id, branch.id, manager.id, None,
+                                           {"role": "branch_manager", "is_admin": True})]
 
 
 @pytest.mark.parametrize("who", ["kroon", "staff", "professional"])
@@ -131,12 +154,33 @@ def test_every_wrong_field_is_named_and_nothing_is_created(world, clock):
         add(world.verburg, clock, name="overvecht", manager_name=" ", manager_email="geen-adres",
             manager_username="kroon")
     assert set(refused.value.errors) == {"name", "manager_name", "manager_email", "manager_username"}
-    assert "al een vestiging" in refused.value.errors["name"]
+    assert refused.value.errors["name"] == NAME_TAKEN
+    assert refused.value.errors["manager_name"] == "Vul de naam van de manager in."
     assert "al in gebruik" in refused.value.errors["manager_username"]
     with pytest.raises(FormErrors) as refused:
         add(world.verburg, clock, name="", manager_username="x")
     assert set(refused.value.errors) == {"name", "manager_username"}
     assert Branch.select().count() == 3 and OutgoingEmail.select().count() == 0
+
+
+def test_an_unknown_role_is_named_on_the_form(world, clock):
+    with pytest.raises(FormErrors) as refused:
+        add(world.verburg, clock, role="baas")
+    assert refused.value.errors == {"role": PICK_A_ROLE}
+
+
+@pytest.mark.parametrize("taken, field, message", [
+    ("name", "name", NAME_TAKEN),
+    ("username", "manager_username", "Deze gebruikersnaam is al in gebruik. Kies een andere."),
+], ids=["name", "username"])
+def test_a_name_taken_meanwhile_is_refused_on_its_field(world, clock, monkeypatch, taken, field, message):
+    # The form was fine when checked; then another beheerder added "ZUILEN", or someone took the username.
+    meanwhile(monkeypatch, {"name": lambda: story.branch(world.utrecht, "ZUILEN", "ander"),
+                            "username": lambda: story.account("pdevries", Role.EMPLOYER)}[taken])
+    with pytest.raises(FormErrors) as refused:
+        add(world.verburg, clock)
+    assert refused.value.errors == {field: message}
+    assert OutgoingEmail.select().count() == 0 and not audit(Action.BRANCH_ADDED)
 
 
 def test_the_same_branch_name_may_be_used_in_another_organisation(world, clock):
@@ -153,15 +197,29 @@ def test_a_removed_branchs_name_can_be_used_again(world, clock, today):
 def test_a_beheerder_renames_a_branch(world, clock, today):
     rename_branch(world.verburg, world.overvecht.id, "  Overvecht  Noord ", clock)
     assert names(world.verburg, today) == ["Hoofdvestiging", "Overvecht Noord"]
-    event = AuditEvent.get(AuditEvent.action == Action.BRANCH_RENAMED)
-    assert "Overvecht Noord" in event.detail
+    assert audit(Action.BRANCH_RENAMED) == [(world.verburg.id, world.utrecht.id, world.overvecht.id, None, None,
+                                             {"from": "Overvecht", "to": "Overvecht Noord"})]
 
 
-def test_a_rename_to_a_taken_or_empty_name_is_refused(world, clock):
-    for name in ("hoofdvestiging", ""):
-        with pytest.raises(FormErrors) as refused:
-            rename_branch(world.verburg, world.overvecht.id, name, clock)
-        assert "name" in refused.value.errors
+def test_a_branch_may_change_only_the_case_of_its_name(world, clock, today):
+    rename_branch(world.verburg, world.overvecht.id, "OVERVECHT", clock)
+    assert names(world.verburg, today) == ["Hoofdvestiging", "OVERVECHT"]
+
+
+@pytest.mark.parametrize("name, message", [("hoofdvestiging", NAME_TAKEN),
+                                           ("", "Vul de naam van de vestiging in.")], ids=["taken", "empty"])
+def test_a_rename_to_a_taken_or_empty_name_is_refused(world, clock, name, message):
+    with pytest.raises(FormErrors) as refused:
+        rename_branch(world.verburg, world.overvecht.id, name, clock)
+    assert refused.value.errors == {"name": message}
+    assert branch_state(world.overvecht)[0] == "Overvecht"
+
+
+def test_the_database_refuses_a_duplicate_name_the_check_missed(world, clock, monkeypatch):
+    monkeypatch.setattr(branches_module, "_name_taken", lambda *args, **kwargs: False)
+    with pytest.raises(FormErrors) as refused:
+        rename_branch(world.verburg, world.overvecht.id, "Hoofdvestiging", clock)
+    assert refused.value.errors == {"name": NAME_TAKEN}
     assert branch_state(world.overvecht)[0] == "Overvecht"
 
 
@@ -180,10 +238,18 @@ def test_roles_of_several_branches_are_saved_in_one_go(world, clock):
     assert changed == 2
     assert branch_state(world.overvecht)[1:3] == ("contact_person", True)
     assert branch_state(world.hoofdvestiging)[1:3] == ("branch_manager", True)
-    assert AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).count() == 2
-    # Unchanged entries are not audited.
+    assert audit(Action.ROLE_CHANGED) == [
+        (world.verburg.id, world.utrecht.id, world.overvecht.id, world.kroon.id, None,
+         {"role": ["branch_manager", "contact_person"], "is_admin": [False, True]}),
+        (world.verburg.id, world.utrecht.id, world.hoofdvestiging.id, world.verburg.id, None,
+         {"role": ["contact_person", "branch_manager"], "is_admin": [True, True]}),
+    ]
+    # Unchanged entries are not audited, and do not stop the changed ones after them.
     assert save_roles(world.verburg, {world.overvecht.id: ("contact_person", True)}, clock) == 0
-    assert AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).count() == 2
+    assert save_roles(world.verburg, {world.overvecht.id: ("contact_person", True),
+                                      world.hoofdvestiging.id: ("contact_person", True)}, clock) == 1
+    assert branch_state(world.hoofdvestiging)[1:3] == ("contact_person", True)
+    assert len(audit(Action.ROLE_CHANGED)) == 3
 
 
 def test_a_beheerder_may_hand_over_and_then_can_no_longer_change(world, clock):
@@ -226,9 +292,10 @@ def test_the_last_beheerder_rule_counts_the_branches_left_out_of_the_change(worl
 
 
 def test_another_organisations_branch_is_refused_and_nothing_changes(world, clock):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied) as denied:
         save_roles(world.verburg, {world.overvecht.id: ("contact_person", True),
                                    world.centrum.id: ("branch_manager", False)}, clock)
+    assert str(denied.value) == NOT_YOURS
     assert branch_state(world.centrum)[1:3] == ("contact_person", True)
     assert branch_state(world.overvecht)[1:3] == ("branch_manager", False)
 
@@ -243,8 +310,32 @@ def test_only_the_organisations_beheerder_changes_roles(world, clock, who):
 
 
 def test_an_unknown_role_is_refused(world, clock):
-    with pytest.raises(BranchRefused):
+    with pytest.raises(BranchRefused) as refused:
         save_roles(world.verburg, {world.overvecht.id: ("baas", True)}, clock)
+    assert str(refused.value) == PICK_A_ROLE
+
+
+def test_roles_changed_by_someone_else_meanwhile_are_not_overwritten(world, clock):
+    binnenstad = story.branch(world.utrecht, "Binnenstad", "bakker")
+    seen = {world.overvecht.id: ("branch_manager", False), binnenstad.id: ("branch_manager", False)}
+    # After Verburg loaded the table, another beheerder made both contact persons.
+    save_roles(world.verburg, {branch_id: ("contact_person", False) for branch_id in seen}, clock)
+    with pytest.raises(RolesChangedMeanwhile) as refused:
+        save_roles(world.verburg, {branch_id: ("branch_manager", True) for branch_id in seen}, clock, expected=seen)
+    assert str(refused.value).startswith("De rol van Binnenstad en Overvecht is intussen")  # as the table lists them
+    assert refused.value.branch_ids == [binnenstad.id, world.overvecht.id]
+    assert branch_state(binnenstad)[1:3] == ("contact_person", False)
+
+
+@pytest.mark.parametrize("names, listed", [
+    (["Overvecht"], "Overvecht"),
+    (["Binnenstad", "Overvecht"], "Binnenstad en Overvecht"),
+    (["Binnenstad", "Overvecht", "Zuilen"], "Binnenstad, Overvecht en Zuilen"),
+], ids=["one", "two", "three"])
+def test_roles_changed_meanwhile_names_every_branch(names, listed):
+    refused = RolesChangedMeanwhile(names, list(range(len(names))))
+    assert str(refused) == (f"De rol van {listed} is intussen door iemand anders gewijzigd. U ziet nu de rollen "
+                            "zoals ze zijn opgeslagen; breng uw wijziging zo nodig opnieuw aan en sla die op.")
 
 
 # -- removing ----------------------------------------------------------------------------------------------
@@ -256,7 +347,8 @@ def test_a_branch_without_grants_is_removed_and_its_manager_is_out(world, clock,
         require_member(world.kroon)
     with pytest.raises(AccessDenied):
         branch_rows(world.kroon, today)
-    assert AuditEvent.get(AuditEvent.action == Action.BRANCH_REMOVED).branch_id == world.overvecht.id
+    assert audit(Action.BRANCH_REMOVED) == [(world.verburg.id, world.utrecht.id, world.overvecht.id,
+                                             world.kroon.id, None, {"grants_ended": 0})]
 
 
 def test_grants_in_force_are_ended_only_when_confirmed(world, clock, today):
@@ -264,6 +356,7 @@ def test_grants_in_force_are_ended_only_when_confirmed(world, clock, today):
     story.grant(world.test, world.overvecht)
     story.grant(ander, world.overvecht, end_date=today + dt.timedelta(days=30))
     expired = story.grant(oud, world.overvecht, end_date=today - dt.timedelta(days=1))
+    elsewhere = story.grant(world.test, world.hoofdvestiging)
     with pytest.raises(GrantsInForce) as asked:
         remove_branch(world.verburg, world.overvecht.id, False, clock)
     assert asked.value.count == 2
@@ -275,7 +368,14 @@ def test_grants_in_force_are_ended_only_when_confirmed(world, clock, today):
     assert {(g.professional_id, g.revoked_by_id) for g in revoked} == {(world.test.id, world.verburg.id),
                                                                        (ander.id, world.verburg.id)}
     assert AccessGrant.get_by_id(expired.id).revoked_at is None  # history as it was
-    assert AuditEvent.select().where(AuditEvent.action == Action.GRANT_REVOKED).count() == 2
+    assert AccessGrant.get_by_id(elsewhere.id).revoked_at is None  # another branch's grant stays
+    ended = {"reason": "branch_removed"}
+    assert sorted(audit(Action.GRANT_REVOKED), key=lambda event: event[4]) == sorted([
+        (world.verburg.id, None, world.overvecht.id, None, world.test.id, ended),
+        (world.verburg.id, None, world.overvecht.id, None, ander.id, ended),
+    ], key=lambda event: event[4])
+    assert audit(Action.BRANCH_REMOVED) == [(world.verburg.id, world.utrecht.id, world.overvecht.id,
+                                             world.kroon.id, None, {"grants_ended": 2})]
     assert branch_state(world.overvecht)[3] == clock.now()
 
 
@@ -287,8 +387,9 @@ def test_one_grant_is_said_in_the_singular(world, clock):
 
 
 def test_a_beheerder_cannot_remove_their_own_branch(world, clock):
-    with pytest.raises(BranchRefused):
+    with pytest.raises(BranchRefused) as refused:
         remove_branch(world.verburg, world.hoofdvestiging.id, True, clock)
+    assert str(refused.value) == "U kunt uw eigen vestiging niet verwijderen. Vraag een andere beheerder."
     assert branch_state(world.hoofdvestiging)[3] is None
 
 
@@ -308,11 +409,13 @@ def test_only_the_organisations_beheerder_removes(world, clock, who):
     assert branch_state(world.overvecht)[3] is None
 
 
-def test_a_removed_branch_cannot_be_removed_or_changed_again(world, clock):
+@pytest.mark.parametrize("change", [
+    lambda world, clock: remove_branch(world.verburg, world.overvecht.id, False, clock),
+    lambda world, clock: save_roles(world.verburg, {world.overvecht.id: ("contact_person", True)}, clock),
+    lambda world, clock: rename_branch(world.verburg, world.overvecht.id, "Terug", clock),
+], ids=["remove", "roles", "rename"])
+def test_a_removed_branch_cannot_be_removed_or_changed_again(world, clock, change):
     remove_branch(world.verburg, world.overvecht.id, False, clock)
-    with pytest.raises(AccessDenied):
-        remove_branch(world.verburg, world.overvecht.id, False, clock)
-    with pytest.raises(AccessDenied):
-        save_roles(world.verburg, {world.overvecht.id: ("contact_person", True)}, clock)
-    with pytest.raises(AccessDenied):
-        rename_branch(world.verburg, world.overvecht.id, "Terug", clock)
+    with pytest.raises(AccessDenied) as denied:
+        change(world, clock)
+    assert str(denied.value) == NOT_YOURS
