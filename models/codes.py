@@ -82,8 +82,8 @@ def create_manager_account(name: str, email: str, username: str, clock: Clock) -
     """
     now = clock.now()
     with write_transaction():
-        account = Account.create(username=Account.normalise_username(username), password_hash=None, name=name,
-                                 email=email, role=Role.EMPLOYER, created_at=now)
+        account = Account.create(username=Account.normalise_username(username), name=name, email=email,
+                                 role=Role.EMPLOYER, created_at=now)
         AuditEvent.record(now, Action.ACCOUNT_CREATED, account=account)
         send_activation(account, now)
     return account
@@ -103,13 +103,12 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
     checker.raise_if_any()
     now = clock.now()
     wrong_code = "Deze code klopt niet of is verlopen. Vraag zo nodig een nieuwe aan."
-    account = Account.get_or_none(Account.username == key)
-    newest = _newest_code(account) if account else None
+    newest = _newest_code(key)
     code_ok = verify_password(newest.code_hash if newest else None, normalise_code(code))
     new_hash = hash_password(password) if code_ok else None
     with write_transaction():
         account = locked(Account.select().where(Account.username == key)).first()
-        current = _newest_code(account) if account else None
+        current = _newest_code(key)
         usable = (code_ok and current is not None and current.id == newest.id and current.used_at is None
                   and now < current.expires_at and not is_locked(account, now))
         if usable:
@@ -127,9 +126,10 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
     return account
 
 
-def _newest_code(account: Account) -> AccountCode | None:
-    return (AccountCode.select().where(AccountCode.account == account)
-            .order_by(AccountCode.created_at.desc(), AccountCode.id.desc()).first())
+def _newest_code(username_key: str) -> AccountCode | None:
+    """The code issued last to the account with this username, if any."""
+    return (AccountCode.select().join(Account).where(Account.username == username_key)
+            .order_by(AccountCode.id.desc()).first())
 
 
 def raise_form(field: str, message: str) -> None:

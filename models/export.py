@@ -27,12 +27,12 @@ def export_overview(rows: Sequence[OverviewRow], folder: Path, today: dt.date) -
     path = _free_path(folder / f"inzage-professionals-{today.isoformat()}.csv")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # personal data: owner only
     with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+        writer = csv.writer(handle, delimiter=";")
         writer.writerow(HEADER)
         for row in rows:
             writer.writerow([
                 _cell(row.name), _cell(row.register), row.number, format_date(row.end_date), row.norm,
-                row.achieved, STATUS_WORDS.get(row.status, row.status), "huidig" if row.is_latest else "vorig",
+                row.achieved, STATUS_WORDS[row.status], "huidig" if row.is_latest else "vorig",
             ])
     return path
 

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+
+import asyncssh
 
 import pytest
 from argon2 import Type, profiles
 
-from models import Action, AuditEvent, Role, passwords
-from models.auth import authenticate
+from models import Action, AuditEvent, Role, SshKey, passwords
+from models.auth import LoginStatus, authenticate, key_login
+from models.ssh_keys import add_key
 from tests import story
 
 
@@ -87,3 +91,46 @@ def test_an_unknown_username_is_not_written_to_the_audit_trail(database, clock):
     # People type their password into the username field by mistake.
     authenticate("mijn-geheime-zin", "x", clock)
     assert "mijn-geheime-zin" not in AuditEvent.get().detail
+
+
+@pytest.fixture
+def keys(database, clock):
+    """Kroon (Overvecht) and Jansen (Centrum) each registered an SSH key, Kroon's first."""
+    people = story.employers()
+    return {who: add_key(getattr(people, who), asyncssh.generate_private_key("ssh-ed25519").export_public_key(
+        "openssh").decode(), clock) for who in ("kroon", "jansen")}
+
+
+@pytest.mark.parametrize(("via", "detail"), [("", {"method": "publickey"}),
+                                             ("ssh 10.0.0.5", {"via": "ssh 10.0.0.5", "method": "publickey"})])
+def test_a_key_login_is_audited_as_one(keys, clock, via, detail):
+    assert key_login("kroon", keys["kroon"].id, clock, via=via).ok
+    event = AuditEvent.get(AuditEvent.action == Action.LOGIN_SUCCEEDED)
+    assert (event.actor_id, json.loads(event.detail)) == (keys["kroon"].account_id, detail)
+
+
+@pytest.mark.parametrize("case", ["another account's key", "no such key", "unknown username", "no password"])
+def test_a_key_login_is_refused(keys, clock, case):
+    username, key_id = "kroon", keys["kroon"].id
+    if case == "another account's key":
+        key_id = keys["jansen"].id
+    elif case == "no such key":
+        key_id = keys["jansen"].id + 1000
+    elif case == "unknown username":
+        username = "niemand"
+    else:
+        keys["kroon"].account.password_hash = None  # not activated yet
+        keys["kroon"].account.save()
+    assert key_login(username, key_id, clock).status == LoginStatus.FAILED
+    assert not AuditEvent.select().where(AuditEvent.action == Action.LOGIN_SUCCEEDED).exists()
+    assert SshKey.select().where(SshKey.last_used_at.is_null(False)).count() == 0
+
+
+def test_a_locked_account_is_refused_its_key_on_the_audit_trail(keys, clock):
+    for _ in range(5):
+        authenticate("kroon", "fout-wachtwoord", clock)
+    assert key_login("kroon", keys["kroon"].id, clock).status == LoginStatus.FAILED
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    kroon_id = keys["kroon"].account_id
+    assert (event.action, event.actor_id, event.account_id) == (Action.LOGIN_FAILED, kroon_id, kroon_id)
+    assert json.loads(event.detail) == {"locked": True, "method": "publickey"}

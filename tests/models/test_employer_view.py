@@ -12,6 +12,7 @@ from models.dossier import open_dossier
 from models.export import export_overview
 from models.overview import filter_rows, overview_rows, registers_present, sort_rows, summarise
 from models.removal import remove_professional
+from models.rules import RegistrationType
 from tests import story
 
 TODAY = dt.date(2026, 11, 28)
@@ -155,3 +156,27 @@ def test_a_previous_period_stays_right_under_its_latest_one(utrecht, clock, key,
     rows = sort_rows(overview_rows(utrecht["overvecht"].manager, TODAY), key, reverse)
     assert [row.is_latest for row in rows] == [True, False] * 3
     assert [rows[i].name for i in (0, 2, 4)] == [rows[i].name for i in (1, 3, 5)]
+
+
+def test_the_export_has_a_line_per_period_with_its_status_and_period(utrecht, clock, tmp_path):
+    followed(utrecht, "M.", "Kroon", training=30)  # two periods, both short of the norm
+    basis = story.professional("A.", "Aarts")
+    story.registration(basis, utrecht["sw"], kind=RegistrationType.BASIS)  # no norm: always green
+    story.grant(basis, utrecht["overvecht"])
+    path = export_overview(overview_rows(utrecht["overvecht"].manager, TODAY), tmp_path, TODAY)
+    raw = path.read_bytes()
+    assert raw.count(b"\r\n") == 4 and raw.count(b"\n") == 4  # Excel's line ends, one per line
+    header, *lines = csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
+    columns = ("Naam", "Einddatum", "Norm", "Behaald", "Status", "Periode")
+    assert [[line[header.index(c)] for c in columns] for line in lines] == [
+        ["M. Kroon", "31-12-2028", "150", "30", "rood", "huidig"],
+        ["M. Kroon", "31-12-2018", "150", "0", "rood", "vorig"],
+        ["A. Aarts", "31-12-2028", "0", "0", "groen", "huidig"],
+    ]
+
+
+def test_each_export_of_the_day_gets_its_own_file(tmp_path):
+    for name in ["inzage-professionals-2026-11-28.csv", "inzage-professionals-2026-11-28-2.csv",
+                 "inzage-professionals-2026-11-28-3.csv"]:
+        assert export_overview([], tmp_path, TODAY).name == name
+    assert len(list(tmp_path.iterdir())) == 3

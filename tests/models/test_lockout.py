@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -89,3 +90,17 @@ def test_an_unapproved_organisation_is_told_why_after_the_right_password(databas
     assert result.status == expected
     assert result.reason == ("Dubbel account" if status == "rejected" else None)
     assert authenticate("dubbel", "fout", clock).status == LoginStatus.FAILED  # nothing told without the password
+
+
+def test_the_lockout_is_on_the_audit_trail(kroon, clock):
+    fail(5, clock)
+    authenticate("kroon", story.PASSWORD, clock, via="ssh 10.0.0.5")
+    events = [(e.action, e.actor_id, e.account_id, json.loads(e.detail))
+              for e in AuditEvent.select().order_by(AuditEvent.id)]
+    assert events == [
+        *[("login_failed", kroon.id, kroon.id, {"failures": n}) for n in range(1, 6)],
+        ("account_locked", None, kroon.id, {"until": "2026-11-28 09:15:00"}),
+        ("login_failed", kroon.id, kroon.id, {"locked": True, "via": "ssh 10.0.0.5"}),
+    ]
+    stored = Account.get_by_id(kroon.id)
+    assert (stored.failed_logins, stored.first_failed_at) == (0, None)  # after the lock a fresh count begins
