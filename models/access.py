@@ -115,6 +115,6 @@ def require_usable(account: Account) -> Account:
 def require_professional(account: Account) -> int:
     """A professional's own account: returns the professional's id, or AccessDenied."""
     current = require_active(account)
-    if current.role != Role.PROFESSIONAL or current.professional_id is None:
+    if current.role != Role.PROFESSIONAL:  # the database gives every professional account its professional
         raise AccessDenied("Alleen een professional kan dit doen, voor het eigen dossier.")
     return current.professional_id

@@ -1,6 +1,7 @@
 """The employer's overview: per registration, the latest period and the one before it."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -221,11 +222,7 @@ def registers_present(rows: Sequence[OverviewRow]) -> list[str]:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """The same day `months` later, or the last day of that month when it is shorter (31-8 + 6: 28-2)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -8,7 +8,7 @@ from playhouse.test_utils import count_queries
 
 from models import Professional, Role
 from models.access import AccessDenied
-from models.overview import OverviewRow, OverviewSet, filter_rows, overview_rows
+from models.overview import OverviewRow, OverviewSet, Summary, _add_months, filter_rows, overview_rows, summarise
 from tests import story
 
 TODAY = dt.date(2026, 11, 28)
@@ -123,6 +123,39 @@ def test_red_periods_ending_soonest_come_first(utrecht):
     assert latest == ["A. Vroeg", "A. Laat", "A. Groen"]
 
 
+def test_a_row_carries_what_the_employer_sees_latest_period_first(utrecht):
+    test = story.professional("T.", "Test", "de")
+    story.registration(test, utrecht["sw"], number="461024366", periods=[
+        (dt.date(2016, 1, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 1), dt.date(2026, 12, 31))])
+    story.grant(test, utrecht["overvecht"])
+    common = dict(professional_id=test.id, name="T. de Test", register="Register Sociaal Werkers",
+                  number="461024366", norm=150, achieved=0, status="red", sort_name="test de t.",
+                  search_name="t. de test")
+    assert overview_rows(utrecht["overvecht"].manager, TODAY) == [
+        OverviewRow(**common, end_date=dt.date(2026, 12, 31), is_latest=True),
+        OverviewRow(**common, end_date=dt.date(2020, 12, 31), is_latest=False),
+    ]
+
+
+def test_registrations_ending_the_same_day_come_by_name_register_and_number(utrecht):
+    periods = [(dt.date(2016, 1, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 1), dt.date(2027, 6, 30))]
+    bakker, other_bakker, aalders = (story.professional("B.", "Bakker"), story.professional("B.", "Bakker"),
+                                     story.professional("A.", "Aalders"))
+    for person, register, number in [(other_bakker, "sw", "461000003"), (bakker, "sw", "461000002"),
+                                     (aalders, "sw", "461000004"), (aalders, "co", "461000005")]:
+        story.registration(person, utrecht[register], number=number, periods=periods)
+    for person in (other_bakker, bakker, aalders):
+        story.grant(person, utrecht["overvecht"])
+    rows = overview_rows(utrecht["overvecht"].manager, TODAY)
+    assert [(row.name, row.number, row.is_latest) for row in rows] == [
+        ("A. Aalders", "461000005", True), ("A. Aalders", "461000005", False),  # Cliëntondersteuners before
+        ("A. Aalders", "461000004", True), ("A. Aalders", "461000004", False),  # Sociaal Werkers
+        ("B. Bakker", "461000002", True), ("B. Bakker", "461000002", False),
+        ("B. Bakker", "461000003", True), ("B. Bakker", "461000003", False),
+    ]
+    assert overview_rows(utrecht["overvecht"].manager, TODAY, limit=3) == rows[:3]  # the first screen
+
+
 @pytest.mark.parametrize(
     ("query", "found"),
     [
@@ -212,6 +245,24 @@ def test_a_filtered_and_sorted_view_keeps_the_previous_period_under_its_latest_o
     assert shown(view) == ["461035555", "461031234", "461024366", "461024366 (previous)"]
 
 
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ([0, 1, 2, 3, 4], ["461024366", "461024366 (previous)", "461027636", "461031234", "461035555"]),
+        ([1, 0, 2, 3, 4], ["461024366", "461024366 (previous)", "461027636", "461031234", "461035555"]),  # previous first
+        ([2, 1, 0, 3, 4], ["461027636", "461024366", "461024366 (previous)", "461031234", "461035555"]),  # ... after Één
+        ([0, 2, 1, 3, 4], ["461024366", "461024366 (previous)", "461027636", "461031234", "461035555"]),  # Één between
+        ([4, 3, 2, 1, 0], ["461035555", "461031234", "461027636", "461024366", "461024366 (previous)"]),
+    ],
+)
+def test_in_whatever_order_rows_come_the_previous_period_stays_under_its_latest_one(order, expected):
+    rows = OverviewSet([FETCHED[index] for index in order])
+    assert shown(rows.view()) == expected  # registrations in the order they first came
+    assert rows.row_count == 5  # what the screen compares a filtered view with
+    assert shown(rows.view(sort_key="name")) == ["461027636", "461024366", "461024366 (previous)", "461035555",
+                                                 "461031234"]
+
+
 @pytest.mark.parametrize("kind", ["staff", "professional", "pending", "rejected"])
 def test_only_employers_of_an_approved_organisation_get_an_overview(utrecht, kind):
     if kind == "staff":
@@ -251,3 +302,63 @@ def test_the_number_of_statements_does_not_grow_with_the_rows(utrecht):
     assert len(rows_small) == 24  # 10 x 2 SW periods + 4 CO registrations
     assert len(rows_large) == 1000 + 4 + 164  # CO for every third of each batch
     assert small.count == large.count
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 11, 28), 0, dt.date(2026, 11, 28)),
+        (dt.date(2026, 1, 15), 1, dt.date(2026, 2, 15)),
+        (dt.date(2026, 5, 28), 6, dt.date(2026, 11, 28)),
+        (dt.date(2026, 11, 28), 6, dt.date(2027, 5, 28)),  # into the next year
+        (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),  # December to January
+        (dt.date(2026, 1, 1), 11, dt.date(2026, 12, 1)),  # still the same year
+        (dt.date(2026, 1, 1), 12, dt.date(2027, 1, 1)),
+        (dt.date(2026, 3, 10), 30, dt.date(2028, 9, 10)),  # more than a year ahead
+        (dt.date(2026, 8, 31), 1, dt.date(2026, 9, 30)),  # the 31st: the last day of a shorter month
+        (dt.date(2026, 3, 31), 6, dt.date(2026, 9, 30)),
+        (dt.date(2026, 8, 31), 6, dt.date(2027, 2, 28)),
+        (dt.date(2027, 8, 31), 6, dt.date(2028, 2, 29)),  # leap year
+        (dt.date(2027, 8, 30), 6, dt.date(2028, 2, 29)),
+        (dt.date(2027, 8, 29), 6, dt.date(2028, 2, 29)),
+        (dt.date(2027, 8, 28), 6, dt.date(2028, 2, 28)),
+        (dt.date(2028, 2, 29), 12, dt.date(2029, 2, 28)),
+        (dt.date(2026, 1, 31), 2, dt.date(2026, 3, 31)),  # a long month keeps the 31st
+    ],
+)
+def test_adding_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(day, months, expected):
+    assert _add_months(day, months) == expected
+
+
+def overview_row(person: int, end: dt.date, status: str = "red", latest: bool = True, register: str = SW
+                 ) -> OverviewRow:
+    return fetched_row(person, "P.", f"Persoon{person}", register, f"46100{person:04d}", latest)._replace(
+        end_date=end, status=status)
+
+
+@pytest.mark.parametrize(
+    ("today", "end", "soon"),
+    [
+        (TODAY, dt.date(2027, 5, 27), True),
+        (TODAY, dt.date(2027, 5, 28), True),  # exactly six months ahead still counts
+        (TODAY, dt.date(2027, 5, 29), False),
+        (dt.date(2026, 8, 31), dt.date(2027, 2, 28), True),  # six months from the 31st: the last of February
+        (dt.date(2026, 8, 31), dt.date(2027, 3, 1), False),
+        (TODAY, TODAY, True),
+    ],
+)
+def test_a_red_period_ends_soon_up_to_six_months_ahead(today, end, soon):
+    assert summarise([overview_row(1, end)], today) == Summary(1, 1, 1 if soon else 0)
+
+
+def test_the_summary_counts_professionals_not_rows():
+    rows = [
+        overview_row(1, dt.date(2027, 1, 1)),  # Persoon1: red in SW, soon ...
+        overview_row(1, dt.date(2026, 12, 31), latest=False),
+        overview_row(1, dt.date(2027, 2, 1), register=CO),  # ... and in CO: still one professional
+        overview_row(2, dt.date(2030, 1, 1)),  # Persoon2: red, not soon
+        overview_row(3, dt.date(2027, 1, 1), status="green"),  # Persoon3: green, however soon
+        overview_row(4, dt.date(2027, 1, 1), status="green"),  # Persoon4: only the previous period is red
+        overview_row(4, dt.date(2026, 12, 31), latest=False),
+    ]
+    assert summarise(rows, TODAY) == Summary(professionals=4, red=2, red_ending_soon=1)
