@@ -10,7 +10,7 @@ import pytest
 from argon2 import Type, profiles
 
 from models import Action, AuditEvent, Role, SshKey, passwords
-from models.auth import LoginStatus, authenticate, key_login
+from models.auth import LoginResult, LoginStatus, authenticate, key_login
 from models.ssh_keys import add_key
 from tests import story
 
@@ -21,7 +21,7 @@ def test_the_right_password_signs_in_and_is_audited(database, clock):
     assert result.ok and result.account.id == kroon.id
     assert result.account.last_login == clock.now()
     event = AuditEvent.get()
-    assert (event.action, event.actor_id) == (Action.LOGIN_SUCCEEDED, kroon.id)
+    assert (event.action, event.actor_id, event.account_id) == (Action.LOGIN_SUCCEEDED, kroon.id, kroon.id)
 
 
 def test_a_wrong_password_is_refused_and_audited(database, clock):
@@ -90,7 +90,20 @@ def test_odd_passwords_do_not_break_verification(database, clock, password):
 def test_an_unknown_username_is_not_written_to_the_audit_trail(database, clock):
     # People type their password into the username field by mistake.
     authenticate("mijn-geheime-zin", "x", clock)
-    assert "mijn-geheime-zin" not in AuditEvent.get().detail
+    event = AuditEvent.get()
+    assert "mijn-geheime-zin" not in event.detail
+    assert (event.action, event.actor_id, event.account_id, json.loads(event.detail)) == (
+        Action.LOGIN_FAILED, None, None, {"unknown_username": True})
+
+
+def test_the_manager_of_a_removed_branch_cannot_sign_in(database, clock):
+    utrecht = story.organisation("Stichting Welzijn Utrecht")
+    story.branch(utrecht, "Hoofdvestiging", "verburg", role="contact_person", admin=True)
+    overvecht = story.branch(utrecht, "Overvecht", "kroon")
+    assert authenticate("kroon", story.PASSWORD, clock).ok
+    overvecht.removed_at = clock.now()
+    overvecht.save()
+    assert authenticate("kroon", story.PASSWORD, clock) == LoginResult(LoginStatus.FAILED)
 
 
 @pytest.fixture

@@ -419,3 +419,9 @@ def test_a_removed_branch_cannot_be_removed_or_changed_again(world, clock, chang
     with pytest.raises(AccessDenied) as denied:
         change(world, clock)
     assert str(denied.value) == NOT_YOURS
+
+
+def test_branches_are_listed_by_name_whatever_its_case(world, clock, today):
+    for name, username in (("beta", "beta"), ("Alfa", "alfa"), ("gamma", "gamma")):
+        story.branch(world.utrecht, name, username)
+    assert names(world.verburg, today) == ["Alfa", "beta", "gamma", "Hoofdvestiging", "Overvecht"]

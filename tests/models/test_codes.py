@@ -37,6 +37,14 @@ def test_a_known_email_gets_the_username_and_a_code(kroon, clock):
     assert stored.expires_at == clock.now() + dt.timedelta(minutes=30)
 
 
+def test_every_code_sent_is_in_the_audit_trail_with_its_purpose(kroon, clock):
+    request_login_details("kroon@example.nl", clock)
+    manager = create_manager_account("D. Kroon", "d.kroon@example.nl", "dkroon", clock)
+    sent = [(event.account_id, json.loads(event.detail)) for event in
+            AuditEvent.select().where(AuditEvent.action == Action.CODE_SENT).order_by(AuditEvent.id)]
+    assert sent == [(kroon.id, {"purpose": "reset"}), (manager.id, {"purpose": "activation"})]
+
+
 def test_an_unknown_email_gets_nothing_and_no_error(kroon, clock):
     request_login_details("onbekend@example.nl", clock)
     request_login_details("geen e-mailadres", clock)

@@ -87,8 +87,11 @@ def test_an_unapproved_organisation_is_told_why_after_the_right_password(databas
     org = story.organisation("Dubbel BV", status=status, staff=staff)
     story.branch(org, "Hoofdvestiging", "dubbel", role="contact_person", admin=True)
     result = authenticate("dubbel", story.PASSWORD, clock)
-    assert result.status == expected
+    assert result.status == expected and result.account.username == "dubbel"
     assert result.reason == ("Dubbel account" if status == "rejected" else None)
+    refused = AuditEvent.get(AuditEvent.action == Action.LOGIN_REFUSED)
+    assert (refused.actor_id, refused.account_id, json.loads(refused.detail)) == (
+        result.account.id, result.account.id, {"status": status})
     assert authenticate("dubbel", "fout", clock).status == LoginStatus.FAILED  # nothing told without the password
 
 
