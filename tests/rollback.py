@@ -3,7 +3,7 @@
 A database-backed property gets its function-scoped fixtures once, for all its examples, so without
 care an example sees the rows earlier ones left (an account "anna" taken, a lockout counted, 20 keys
 stored) and the test checks something else than it says. `rolled_back()` runs one example in a
-transaction that is always rolled back, as the authorisation matrix does per case (test_matrix.py).
+transaction that is always rolled back; the authorisation matrix runs each case in it too (test_matrix.py).
 
 Inside it the domain's own transactions nest: `write_transaction()` (peewee's `atomic()`) becomes a
 savepoint, which a refusal or an IntegrityError rolls back on its own, so PostgreSQL's transaction

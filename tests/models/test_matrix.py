@@ -28,7 +28,6 @@ from models import (
     Branch,
     OrganisationStatus,
     Role,
-    db,
 )
 from models.access import AccessDenied
 from models.access_log import who_looked
@@ -50,6 +49,7 @@ from models.staff import (
 )
 from models.tickets import issue_ticket
 from tests import story
+from tests.rollback import rolled_back
 
 # -- the actors ---------------------------------------------------------------------------------------------------
 STAFF = "staff"
@@ -253,7 +253,7 @@ def run_case(world: World, operation: str, actor: str, clock) -> tuple[bool, str
     """Whether the operation was allowed, and the refusal's message; the world is rolled back."""
     _, op = OPERATIONS[operation]
     account = Account.get_by_id(world.actors[actor].id)
-    with db.atomic() as outer:
+    with rolled_back():
         if actor in LOCKED:
             Account.update(locked_until=clock.now() + dt.timedelta(minutes=15)).where(
                 Account.id == account.id).execute()
@@ -261,11 +261,8 @@ def run_case(world: World, operation: str, actor: str, clock) -> tuple[bool, str
         try:
             op(world, account, clock)
         except (AccessDenied, NotReached) as refusal:
-            after = snapshot()
-            outer.rollback()
-            assert after == before, f"{operation} by {actor}: refused, but the database changed"
+            assert snapshot() == before, f"{operation} by {actor}: refused, but the database changed"
             return False, str(refusal)
-        outer.rollback()
     return True, ""
 
 
