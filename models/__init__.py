@@ -4,6 +4,7 @@ Nothing in this package imports Textual.
 """
 from models.accounts import Account, AccountCode, CodePurpose, Role
 from models.audit import Action, AuditEvent
+from models.changes import ChangeFeed
 from models.db import db, open_database
 from models.grants import AccessGrant
 from models.mail import OutgoingEmail
@@ -29,6 +30,7 @@ ALL_MODELS = [
     OutgoingEmail,
     SshKey,
     SessionTicket,
+    ChangeFeed,
 ]
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Action",
     "Activity",
     "AuditEvent",
+    "ChangeFeed",
     "Branch",
     "ManagerRole",
     "NormRule",

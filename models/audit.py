@@ -8,6 +8,7 @@ from typing import Any
 
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
+from models import changes
 from models.accounts import Account
 from models.db import BaseModel
 from models.organisations import Branch, Organisation
@@ -29,6 +30,7 @@ class Action(StrEnum):
     GRANT_REVOKED = "grant_revoked"
     PROFESSIONAL_REMOVED = "professional_removed"
     DOSSIER_VIEWED = "dossier_viewed"
+    PROFESSIONALS_EXPORTED = "professionals_exported"  # one event per professional in the file
     APPLICATION_APPROVED = "application_approved"
     APPLICATION_REJECTED = "application_rejected"
     ROLE_CHANGED = "role_changed"
@@ -62,8 +64,24 @@ class AuditEvent(BaseModel):
 
     @classmethod
     def record(cls, at: dt.datetime, action: Action, actor: Account | None = None, **about: Any) -> AuditEvent:
-        """Record an event; `about` holds the subjects (professional=, branch=, ...) and detail=dict."""
+        """Record an event; `about` holds the subjects (professional=, branch=, ...) and detail=dict.
+
+        The event's subjects also go into the change feed (models/changes.py), in the same transaction,
+        unless the event changes nothing another session shows (QUIET)."""
         detail = about.pop("detail", None)
-        return cls.create(
+        event = cls.create(
             at=at, action=action, actor=actor, detail=json.dumps(detail, ensure_ascii=False) if detail else "", **about
         )
+        if action not in QUIET:
+            changes.record_event(_id(actor), looked=action in LOOKS,
+                                 **{subject: _id(about.get(subject))
+                                    for subject in ("professional", "organisation", "branch", "account")})
+        return event
+
+
+QUIET = {Action.LOGIN_SUCCEEDED, Action.LOGIN_FAILED, Action.LOGIN_REFUSED, Action.CODE_SENT}
+LOOKS = {Action.DOSSIER_VIEWED}  # someone looked: the professional's "Wie keek er" changed, not the dossier
+
+
+def _id(subject: Any) -> int | None:
+    return getattr(subject, "id", subject)

@@ -3,22 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Input
-from textual.worker import Worker, WorkerState
 
-from models.db import DatabaseBusy, db
 from models.validation import FormErrors
+from tui.kit.domain import DomainWork
+from tui.plain import visible
 from tui.widgets import FormField, show_form_errors
 
-SOMETHING_WENT_WRONG = "Dat lukte nu niet door een storing. Probeer het over een paar minuten opnieuw."
 
-
-class FormScreen(Screen):
+class FormScreen(DomainWork, Screen):
     """Subclasses implement `submit(values)` (runs in a thread, may raise FormErrors) and `done(result)`.
 
     Enter moves to the next field and submits from the last one; ctrl+s submits from anywhere.
@@ -67,7 +65,8 @@ class FormScreen(Screen):
         if self.busy:
             return
         self.set_busy(True)
-        self.run_submit(self.values())
+        values = self.values()
+        self.run_domain(lambda: self.submit(values), self.finished, group="form", exclusive=True)
 
     def action_cancel(self) -> None:
         self.dismiss()
@@ -79,35 +78,22 @@ class FormScreen(Screen):
     def set_busy(self, busy: bool) -> None:
         self.query_one(self.BUSY_SELECTOR).loading = busy
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form")
-    def run_submit(self, values: dict[str, str]) -> None:
-        with db.connection_context():
-            try:
-                result = self.submit(values)
-            except FormErrors as refused:
-                self.app.call_from_thread(self.refused, refused.errors)
-                return
-            except DatabaseBusy as busy:  # what was typed stays; OK again will do
-                self.app.call_from_thread(self.busy_refused, str(busy))
-                return
-        self.app.call_from_thread(self.finished, result)
+    def show_refusal(self, refusal: Exception) -> None:
+        """What was typed stays: messages next to the fields, or a warning (e.g. the database was busy)."""
+        if isinstance(refusal, FormErrors):
+            self.refused(refusal.errors)
+        else:
+            self.set_busy(False)
+            self.notify(visible(str(refusal)), severity="warning", timeout=10, markup=False)
 
     def refused(self, errors: dict[str, str]) -> None:
         self.set_busy(False)
         show_form_errors(self, errors)
-
-    def busy_refused(self, message: str) -> None:
-        self.set_busy(False)
-        self.notify(message, severity="warning", timeout=10)
 
     def finished(self, result: Any) -> None:
         self.set_busy(False)
         show_form_errors(self, {})
         self.done(result)
 
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "form" and event.state == WorkerState.ERROR:
-            self.log.error(f"{type(self).__name__}: {event.worker.error!r}")
-            self.set_busy(False)
-            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
+    def domain_failed(self) -> None:
+        self.set_busy(False)

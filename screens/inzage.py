@@ -42,7 +42,7 @@ from models.inzage import (
 )
 from models.validation import FieldError
 from screens.dialogs import ConfirmDialog
-from screens.form import SOMETHING_WENT_WRONG
+from tui.kit.domain import SOMETHING_WENT_WRONG
 from screens.labels import MANAGER_ROLE
 from tui.plain import plain, visible
 from tui.widgets import DomainPane, FormField, PlainInput

@@ -196,6 +196,7 @@ class MyDossierPane(DomainPane):
             table.focus()
 
     def domain_failed(self) -> None:
+        super().domain_failed()
         self.query_one("#my-dossier").loading = False
 
     @on(DataTable.RowHighlighted)

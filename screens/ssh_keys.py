@@ -154,6 +154,7 @@ class SshKeysPane(DomainPane):
         self.load()
 
     def domain_failed(self) -> None:
+        super().domain_failed()
         self.load()
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label, Static, TabbedContent
 from textual.worker import Worker, WorkerState
 
 from models.access import AccessDenied
 from models.accounts import Account
+from models.changes import Batch, Kind
 from models.clock import format_date, to_local
 from models.db import db
 from models.staff import (
@@ -28,50 +28,45 @@ from models.staff import (
     unlock_account,
 )
 from screens.dialogs import ReasonDialog
-from screens.form import SOMETHING_WENT_WRONG
-from screens.ssh_keys import SshKeysScreen
+from screens.workspace import Tab, WorkspaceScreen
+from tui.kit.domain import SOMETHING_WENT_WRONG
 from tui.plain import cell, visible
-from tui.widgets import Header, PlainInput
+from tui.widgets import PlainInput
 
 ROLE_NAMES = {"staff": "medewerker", "employer": "werkgever", "professional": "professional"}
 
 
-class StaffScreen(Screen):
+class StaffScreen(WorkspaceScreen):
     CSS_PATH = "staff.tcss"
+    TABS = [
+        Tab("applications", "Aanvragen", "f5", "aanvragen van organisaties beoordelen"),
+        Tab("accounts", "Accounts", "f6", "accounts zoeken, deblokkeren, activeringscode sturen"),
+    ]
     BINDINGS = [
-        Binding("f5", "show_tab('applications')", "Aanvragen"),
-        Binding("f6", "show_tab('accounts')", "Accounts"),
         Binding("a", "approve", "Goedkeuren"),
         Binding("r", "reject", "Afwijzen"),
         Binding("u", "unlock", "Deblokkeren"),
         Binding("c", "resend", "Activeringscode"),
         Binding("/", "search", "Zoeken"),
-        Binding("ctrl+l", "log_out", "Uitloggen"),
-        Binding("f7", "ssh_keys", "SSH-sleutels"),  # after Uitloggen: the footer is full on the first tab
     ]
 
-    def __init__(self, account: Account) -> None:
-        super().__init__()
-        self.account = account
+    def pane_for(self, tab: str) -> Widget:
+        if tab == "applications":
+            return Vertical(
+                Static("Aanvragen in behandeling, oudste eerst. A: goedkeuren, R: afwijzen met reden.", classes="hint"),
+                DataTable(id="applications-table", cursor_type="row", zebra_stripes=True),
+                Static("", id="duplicates"))
+        return Vertical(
+            Vertical(Label("Zoek op gebruikersnaam, naam, e-mailadres of organisatie"),
+                     PlainInput(id="account-query", placeholder="bijvoorbeeld kroon"), id="account-search"),
+            DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True),
+            Static("U: deblokkeren, C: nieuwe activeringscode sturen.", classes="hint"))
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with TabbedContent(initial="applications"):
-            with TabPane("Aanvragen (F5)", id="applications"):
-                yield Static("Aanvragen in behandeling, oudste eerst. A: goedkeuren, R: afwijzen met reden.",
-                             classes="hint")
-                yield DataTable(id="applications-table", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="duplicates")
-            with TabPane("Accounts (F6)", id="accounts"):
-                with Vertical(id="account-search"):
-                    yield Label("Zoek op gebruikersnaam, naam, e-mailadres of organisatie")
-                    yield PlainInput(id="account-query", placeholder="bijvoorbeeld kroon")
-                yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
-                yield Static("U: deblokkeren, C: nieuwe activeringscode sturen.", classes="hint")
-        yield Footer()
+    def describe(self) -> str:
+        return f"Registerplein-medewerker: {Account.get_by_id(self.account.id).name}"
 
     def on_mount(self) -> None:
-        self.sub_title = visible(f"Registerplein-medewerker: {self.account.name}")
+        super().on_mount()
         applications = self.query_one("#applications-table", DataTable)
         applications.add_columns("Organisatie", "Postcode", "Plaats", "Aanvrager", "E-mailadres", "Ingediend",
                                  "Let op")
@@ -80,6 +75,13 @@ class StaffScreen(Screen):
         self.load_applications()
         self.load_accounts("")
         applications.focus()
+
+    def own_data_changed(self, batch: Batch) -> None:
+        """New applications appear, decided ones go; an account's status follows locks and activations."""
+        if batch.touches(Kind.ORGANISATION):
+            self.load_applications()
+        if batch.touches(Kind.ACCOUNT) or batch.touches(Kind.ORGANISATION):
+            self.load_accounts(self.query_one("#account-query", Input).value)
 
     # -- loading ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="applications", exit_on_error=False)
@@ -149,8 +151,7 @@ class StaffScreen(Screen):
     def on_tab(self, tab: str) -> bool:
         return self.query_one(TabbedContent).active == tab
 
-    def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+    def focus_tab(self, tab: str) -> None:
         self.query_one("#applications-table" if tab == "applications" else "#account-query").focus()
 
     def action_search(self) -> None:
@@ -185,12 +186,6 @@ class StaffScreen(Screen):
         account_id = self.current_account_id() if self.on_tab("accounts") else None
         if account_id is not None:
             self.run_action(resend_activation, account_id, done="Er is een nieuwe activeringscode gemaild.")
-
-    def action_ssh_keys(self) -> None:
-        self.app.push_screen(SshKeysScreen(self.account))
-
-    def action_log_out(self) -> None:
-        self.app.log_out()
 
     @work(thread=True, group="action", exit_on_error=False)
     def run_action(self, action, *args, done: str) -> None:

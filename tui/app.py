@@ -8,16 +8,20 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from models.access import AccessDenied, require_usable
 from models.accounts import Account, Role
+from models.changes import Batch, ChangeWatcher, Kind
 from models.clock import Clock
 from models.db import db
 from models.demo import DemoSummary
 from models.mail import MailSettings, deliver_pending
 from screens.login import LoginScreen
+from tui.kit.messages import DataChanged
 
 IDLE_CHECK_SECONDS = 15
+WATCH_INTERVAL_SECONDS = 1.0  # SQLite: how often the change watcher looks (PostgreSQL is told at once)
 
 
 class InzageApp(App):
@@ -41,6 +45,10 @@ class InzageApp(App):
         self.account: Account | None = None
         self.last_input = clock.now()
         self._mail_lock = threading.Lock()  # one delivery at a time: a message is never sent twice
+        # Committed changes from every session reach the open screens through this signal (see DataChanged).
+        self.data_changed: Signal[Batch] = Signal(self, "data-changed")
+        self.watch_interval = WATCH_INTERVAL_SECONDS
+        self._watcher: ChangeWatcher | None = None
 
     def on_mount(self) -> None:
         if self.signed_in is not None:
@@ -50,6 +58,24 @@ class InzageApp(App):
             self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.deliver_mail()  # anything left queued by an earlier session
+        self._watcher = ChangeWatcher(lambda batch: self.post_message(DataChanged(batch)), interval=self.watch_interval)
+        self._watcher.start()
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    # -- live data -----------------------------------------------------------------
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Hand committed changes to the screens that follow them; an account that can no longer be
+        used (locked, removed branch) is signed out at once rather than at the next idle check."""
+        if self.account is None:
+            return
+        if message.batch.touches(Kind.ACCOUNT, self.account.id) or message.batch.touches(Kind.ORGANISATION):
+            self.lock_if_idle()
+            if self.account is None:
+                return
+        self.data_changed.publish(message.batch)
 
     # -- who is signed in ------------------------------------------------------
     def logged_in(self, account: Account) -> None:

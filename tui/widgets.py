@@ -1,11 +1,7 @@
 """Reusable widgets: a form field with its label and its error message, inputs that show controls visibly."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
@@ -14,11 +10,8 @@ from textual.events import Mount
 from textual.widgets import Header as TextualHeader
 from textual.widgets import Input, Label, Static, TextArea
 from textual.widgets._header import HeaderTitle
-from textual.worker import Worker, WorkerState
 
-from models.access import AccessDenied
-from models.db import db
-from models.validation import FormErrors
+from tui.kit.domain import DomainWork
 from tui.plain import VisibleControls, plain, visible
 
 
@@ -107,55 +100,12 @@ def show_form_errors(screen, errors: dict[str, str]) -> None:
         first.scroll_visible()
 
 
-class DomainPane(Vertical):
-    """A pane of the workspace whose database work runs in a thread worker.
+class DomainPane(DomainWork, Vertical):
+    """A pane of the workspace whose database work runs through `run_domain` (tui.kit.domain);
+    a form refusal puts each message next to its field."""
 
-    `run_domain(call, done, refused)` runs `call()` in a thread with its own database connection
-    and hands the result to `done` on the UI thread. Refusals the user can act on (FormErrors,
-    AccessDenied, other ValueErrors, and the `expected` exception types) go to `refused`, by
-    default a message next to the fields or a calm warning; anything else becomes a calm
-    notification and a log entry, never a traceback. `busy` is True from a change until its answer.
-    """
-
-    REFUSALS: tuple[type[Exception], ...] = (ValueError, AccessDenied)
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.busy = False
-
-    @work(thread=True, exit_on_error=False, group="domain")
-    def run_domain(self, call: Callable[[], Any], done: Callable[[Any], None] | None = None,
-                   refused: Callable[[Exception], None] | None = None,
-                   expected: tuple[type[Exception], ...] = ()) -> None:
-        with db.connection_context():
-            try:
-                result = call()
-            except (*self.REFUSALS, *expected) as refusal:
-                self.app.call_from_thread(refused or self.show_refusal, refusal)
-                return
-        if done is not None:
-            self.app.call_from_thread(done, result)
-
-    def show_refusal(self, refusal: Exception) -> None:
-        """The default answer to a refusal: messages next to the fields, or a warning."""
-        self.busy = False
-        if isinstance(refusal, FormErrors):
-            show_form_errors(self, refusal.errors)
-        else:
-            self.notify(visible(str(refusal)), severity="warning", timeout=10, markup=False)
-
-    def domain_failed(self) -> None:
-        """Called after an unexpected failure has been reported; subclasses may reset more state."""
-
-    @on(Worker.StateChanged)
-    def _report_failure(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "domain" and event.state == WorkerState.ERROR:
-            from screens.form import SOMETHING_WENT_WRONG  # here: screens.form itself imports this module
-
-            self.log.error(f"{type(self).__name__}: {event.worker.error!r}")
-            self.busy = False
-            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
-            self.domain_failed()
+    def show_form_errors(self, errors: dict[str, str]) -> None:
+        show_form_errors(self, errors)
 
 
 class Header(TextualHeader):

@@ -22,7 +22,7 @@ def test_a_new_database_is_empty_then_current(tmp_path):
     database = open_database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     assert inspect_schema(database).state == SchemaState.EMPTY
     assert migrate(database) == ["0001_initial", "0002_codes_mail_lockout", "0003_branches_versions",
-                               "0004_ssh_keys_tickets"]
+                               "0004_ssh_keys_tickets", "0005_change_feed"]
     assert inspect_schema(database).state == SchemaState.CURRENT
     assert migrate(database) == []  # nothing pending on a current database
 
@@ -32,7 +32,7 @@ def test_a_schema_missing_a_migration_is_outdated(database):
     report = inspect_schema(database)
     assert (report.state, report.pending) == (
         SchemaState.OUTDATED, ["0001_initial", "0002_codes_mail_lockout", "0003_branches_versions",
-                               "0004_ssh_keys_tickets"])
+                               "0004_ssh_keys_tickets", "0005_change_feed"])
 
 
 def test_a_schema_from_a_newer_version_is_recognised(database):
@@ -137,7 +137,7 @@ def test_upgrading_from_the_first_schema_keeps_the_data(tmp_path):
                          "country, status, created_at) VALUES ('W', 'w', 'Straat 1', '3511 AB', 'Utrecht', "
                          "'Nederland', 'pending', '2026-01-01 00:00:00')")
     assert migrate(database) == ["0002_codes_mail_lockout", "0003_branches_versions",
-                               "0004_ssh_keys_tickets"]
+                               "0004_ssh_keys_tickets", "0005_change_feed"]
     account = Account.get(Account.username == "medewerker")
     assert (account.name, account.first_failed_at) == ("M", None)
     assert Organisation.get().version == 1

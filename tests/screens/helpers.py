@@ -58,3 +58,16 @@ def notifications(app) -> list[str]:
 def screen_lines(app) -> list[str]:
     """The whole screen as plain text lines, as a user would read it."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def eventually(pilot, condition, ceiling: float = 15.0) -> None:
+    """Wait until `condition()` holds — a change from elsewhere arrives through the change watcher —
+    failing after a generous `ceiling` in seconds. Time itself is never asserted."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + ceiling
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        await asyncio.sleep(0.05)
+        await pilot.pause()

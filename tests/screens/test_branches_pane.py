@@ -10,7 +10,7 @@ from models.branches import LAST_ADMIN
 from screens import branches as branches_screen
 from screens.branches import PENDING, READ_ONLY, ROLES_SAVED, BranchesPane, NewBranchScreen
 from screens.dialogs import ConfirmDialog
-from screens.form import SOMETHING_WENT_WRONG
+from tui.kit.domain import SOMETHING_WENT_WRONG
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, screen_text, settle
 from tests.screens.panes import PaneHost, show_pane, shown_keys, table_rows, visible_text

@@ -39,7 +39,7 @@ async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock, tmp_pat
         await settle(pilot)
         assert isinstance(app.screen, EmployerScreen)
         assert app.screen.sub_title == ("U bent vestigingsmanager van Stichting Welzijn Utrecht, "
-                                        "vestiging Overvecht.")
+                                        "vestiging Overvecht. · bijgewerkt 10:00:00")
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
@@ -125,7 +125,7 @@ async def test_a_failure_while_checking_is_a_calm_message(sqlite_db, clock, tmp_
     from peewee import OperationalError
 
     from screens import login
-    from screens.form import SOMETHING_WENT_WRONG
+    from tui.kit.domain import SOMETHING_WENT_WRONG
 
     def broken(*args):
         raise OperationalError("database is locked")

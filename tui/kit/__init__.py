@@ -1,0 +1,1 @@
+"""Reusable pieces of the interface; never imports screens/ or tui.app."""

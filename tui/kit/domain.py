@@ -1,0 +1,82 @@
+"""The one way widgets and screens do models/ work: in a thread, with the thread's own database connection.
+
+`run_domain(call, done, refused)` runs `call()` in a thread worker and hands its result to `done` on
+the UI thread. Refusals the user can act on (FormErrors, AccessDenied, DatabaseBusy and other
+ValueErrors, and the `expected` types) go to `refused`, by default `show_refusal`: messages next to
+the fields, or a calm warning. Anything else is a failure, handled here and only here: logged, told
+to the user in Dutch (never a traceback), and `domain_failed()` lets the node reset its state. A
+result for a node that has left the screen meanwhile, or of a load that a newer one replaced
+(`exclusive`), is dropped.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.worker import Worker, get_current_worker
+
+from models.access import AccessDenied
+from models.db import db
+from models.validation import FormErrors
+from tui.plain import visible
+
+SOMETHING_WENT_WRONG = "Dat lukte nu niet door een storing. Probeer het over een paar minuten opnieuw."
+REFUSALS: tuple[type[Exception], ...] = (ValueError, AccessDenied)  # FormErrors and DatabaseBusy are ValueErrors
+
+
+class DomainWork:
+    """Mixin for a Widget or Screen. `busy` is True from a change until its answer (set by the node)."""
+
+    busy: bool = False
+
+    def run_domain(self, call: Callable[[], Any], done: Callable[[Any], None] | None = None,
+                   refused: Callable[[Exception], None] | None = None,
+                   expected: tuple[type[Exception], ...] = (), *, group: str = "domain",
+                   exclusive: bool = False) -> Worker:
+        def work() -> None:
+            worker = get_current_worker()
+            try:
+                with db.connection_context():
+                    result = call()
+            except (*REFUSALS, *expected) as refusal:
+                self._hand_back(worker, refused or self.show_refusal, refusal)
+                return
+            except Exception as error:  # noqa: BLE001 - every failure reaches the user, in one place
+                self._hand_back(worker, self._failed, error)
+                return
+            if done is not None:
+                self._hand_back(worker, done, result)
+
+        return self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def _hand_back(self, worker: Worker, callback: Callable[[Any], None], value: Any) -> None:
+        def deliver() -> Any:
+            if self.is_attached and not worker.is_cancelled:
+                return callback(value)  # call_from_thread awaits it when the callback is async
+            return None
+
+        try:
+            self.app.call_from_thread(deliver)
+        except RuntimeError:  # the app has closed meanwhile
+            pass
+
+    def _failed(self, error: Exception) -> None:
+        self.log.error(f"{type(self).__name__}: {error!r}")
+        self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
+        self.domain_failed()
+
+    def domain_failed(self) -> None:
+        """Called after a failure has been told to the user; subclasses reset more of their state."""
+        self.busy = False
+
+    def show_refusal(self, refusal: Exception) -> None:
+        """The default answer to a refusal: messages next to the fields, or a warning."""
+        self.busy = False
+        if isinstance(refusal, FormErrors):
+            self.show_form_errors(refusal.errors)
+        else:
+            self.notify(visible(str(refusal)), severity="warning", timeout=10, markup=False)
+
+    def show_form_errors(self, errors: dict[str, str]) -> None:
+        """Nodes with form fields put each message next to its field (tui.widgets.DomainPane does)."""
+        self.notify(visible(" ".join(errors.values())), severity="warning", timeout=10, markup=False)
