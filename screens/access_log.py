@@ -1,4 +1,5 @@
-"""Wie heeft mijn dossier bekeken: every opening of the professional's dossier by an employer, newest first."""
+"""Wie heeft mijn dossier bekeken: every opening of the professional's dossier by an employer, and every
+export of an employer's overview that held the professional, newest first."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -7,14 +8,17 @@ from textual.widgets import DataTable, Label, Static
 
 from models.access_log import LookRow, who_looked
 from models.accounts import Account
+from models.audit import Action
 from models.clock import format_date
 from tui.plain import cell
 from tui.widgets import DomainPane
 
-INTRO = ("Hier ziet u wanneer een werkgever aan wie u inzage gaf uw dossier heeft geopend, met de naam, "
-         "de organisatie en de vestiging of afdeling.")
+INTRO = ("Hier ziet u wanneer een werkgever aan wie u inzage gaf uw dossier heeft geopend, of een export "
+         "van zijn overzicht heeft gemaakt waarin u stond, met de naam, de organisatie en de vestiging of afdeling.")
 NOBODY = "Nog niemand heeft uw dossier bekeken."
-COLUMNS = ("Datum en tijd", "Naam", "Organisatie", "Vestiging")
+COLUMNS = ("Datum en tijd", "Wat", "Naam", "Organisatie", "Vestiging")
+# The Wat column, read with the columns after it: "in export van Kroon, Stichting Welzijn Utrecht, Overvecht".
+WHAT = {Action.DOSSIER_VIEWED: "dossier bekeken door", Action.PROFESSIONALS_EXPORTED: "in export van"}
 
 
 class AccessLogPane(DomainPane):
@@ -65,6 +69,7 @@ class AccessLogPane(DomainPane):
         table.clear()
         for look in looks:
             when = f"{format_date(look.at.date())} {look.at:%H:%M}"
-            table.add_row(Text(when), cell(look.viewer), cell(look.organisation), cell(look.branch))
+            table.add_row(Text(when), Text(WHAT[look.kind]), cell(look.viewer), cell(look.organisation),
+                          cell(look.branch))
         table.display = bool(looks)
         self.query_one("#looks-empty").set_class(bool(looks), "-hidden")

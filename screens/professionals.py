@@ -12,7 +12,7 @@ from models.access import AccessDenied
 from models.accounts import Account
 from models.clock import format_date
 from models.db import DatabaseBusy, db
-from models.export import export_overview
+from models.export import ExportFailed, export_overview
 from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, registers_present, summarise
 from models.removal import remove_professional
 from screens.dialogs import ConfirmDialog
@@ -228,9 +228,22 @@ class ProfessionalsPane(Vertical):
             self.app.call_from_thread(self.notify, visible(f"{name} is uit uw overzicht verwijderd."), markup=False)
         self.app.call_from_thread(self.load)
 
-    @work(thread=True, group="export", exit_on_error=False)
     def action_export(self) -> None:
-        rows = list(self.shown)
-        path = export_overview(rows, config.export_dir(), self.app.clock.today())
-        self.app.call_from_thread(self.notify, visible(f"{len(rows)} rijen geëxporteerd naar {path}"),
+        """Export what the filters and sort show; the model asks again who may be in it, and records it."""
+        register = self.query_one("#register-filter", Select).value
+        in_default_order = self.sort_key == DEFAULT_SORT and not self.sort_reverse
+        self.export(register if isinstance(register, str) else ALL_REGISTERS,
+                    self.query_one("#number-filter", Input).value, self.query_one("#name-filter", Input).value,
+                    None if in_default_order else self.sort_key, self.sort_reverse)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export(self, register: str, number: str, name: str, sort_key: str | None, reverse: bool) -> None:
+        try:
+            with db.connection_context():
+                result = export_overview(self.account, self.app.clock, config.export_dir(), register=register,
+                                         number=number, name=name, sort_key=sort_key, reverse=reverse)
+        except (AccessDenied, DatabaseBusy, ExportFailed) as refused:
+            self.app.call_from_thread(self.notify, visible(str(refused)), severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self.notify, visible(f"{result.rows} rijen geëxporteerd naar {result.path}"),
                                   title="Export klaar", timeout=20, markup=False)

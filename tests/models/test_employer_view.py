@@ -9,7 +9,7 @@ import pytest
 from models import AccessGrant, Action, AuditEvent, Role
 from models.access import AccessDenied
 from models.dossier import open_dossier
-from models.export import export_overview
+from models.export import write_csv
 from models.overview import filter_rows, overview_rows, registers_present, sort_rows, summarise
 from models.removal import remove_professional
 from models.rules import RegistrationType
@@ -124,7 +124,7 @@ def test_the_export_opens_in_excel(utrecht, clock, tmp_path):
     followed(utrecht, "M.", "Kroon")
     followed(utrecht, "=HYPERLINK(\"x\")", "Zoë")
     rows = filter_rows(overview_rows(utrecht["overvecht"].manager, TODAY), name="zoe")
-    path = export_overview(rows, tmp_path, TODAY)
+    path = write_csv(rows, tmp_path, TODAY)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
@@ -134,7 +134,7 @@ def test_the_export_opens_in_excel(utrecht, clock, tmp_path):
     assert current.startswith('"\'=HYPERLINK(""x"") Zoë";Register Sociaal Werkers;')  # not a formula
     assert current.endswith(";31-12-2028;150;0;rood;huidig")
     assert path.stat().st_mode & 0o777 == 0o600
-    assert export_overview(rows, tmp_path, TODAY) != path  # a second export does not overwrite the first
+    assert write_csv(rows, tmp_path, TODAY) != path  # a second export does not overwrite the first
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
@@ -143,7 +143,7 @@ def test_a_register_name_is_not_exported_as_a_formula(utrecht, clock, tmp_path, 
     person = story.professional("M.", "Kroon")
     story.registration(person, jeugd)
     story.grant(person, utrecht["overvecht"])
-    path = export_overview(overview_rows(utrecht["overvecht"].manager, TODAY), tmp_path, TODAY)
+    path = write_csv(overview_rows(utrecht["overvecht"].manager, TODAY), tmp_path, TODAY)
     header, *rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
     assert [row[header.index("Register")] for row in rows] == [f"'{start}Register Jeugdzorg"]
 
@@ -163,7 +163,7 @@ def test_the_export_has_a_line_per_period_with_its_status_and_period(utrecht, cl
     basis = story.professional("A.", "Aarts")
     story.registration(basis, utrecht["sw"], kind=RegistrationType.BASIS)  # no norm: always green
     story.grant(basis, utrecht["overvecht"])
-    path = export_overview(overview_rows(utrecht["overvecht"].manager, TODAY), tmp_path, TODAY)
+    path = write_csv(overview_rows(utrecht["overvecht"].manager, TODAY), tmp_path, TODAY)
     raw = path.read_bytes()
     assert raw.count(b"\r\n") == 4 and raw.count(b"\n") == 4  # Excel's line ends, one per line
     header, *lines = csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
@@ -178,5 +178,5 @@ def test_the_export_has_a_line_per_period_with_its_status_and_period(utrecht, cl
 def test_each_export_of_the_day_gets_its_own_file(tmp_path):
     for name in ["inzage-professionals-2026-11-28.csv", "inzage-professionals-2026-11-28-2.csv",
                  "inzage-professionals-2026-11-28-3.csv"]:
-        assert export_overview([], tmp_path, TODAY).name == name
+        assert write_csv([], tmp_path, TODAY).name == name
     assert len(list(tmp_path.iterdir())) == 3

@@ -49,7 +49,7 @@ from models.applications import ApplicationForm, apply_for_employer_account, che
 from models.auth import LoginStatus, authenticate
 from models.branches import add_branch, rename_branch
 from models.codes import issue_code, normalise_code, request_login_details, set_password_with_code
-from models.export import export_overview
+from models.export import write_csv
 from models.inzage import choosable_organisations, clean_end_date
 from models.organisations import Branch
 from models.overview import OverviewRow, OverviewSet, filter_rows, overview_rows
@@ -1079,7 +1079,7 @@ def test_the_export_never_starts_a_cell_with_a_formula(tmp_path_factory, names):
     import csv
 
     rows = [overview_row(name) for name in names if storable(name)]
-    path = export_overview(rows, tmp_path_factory.mktemp("export"), dt.date(2026, 11, 28))
+    path = write_csv(rows, tmp_path_factory.mktemp("export"), dt.date(2026, 11, 28))
     with open(path, encoding="utf-8-sig", newline="") as handle:
         cells = list(csv.reader(handle, delimiter=";"))
     assert len(cells) == 1 + len(rows)  # every row one line: no cell broke out of its row
@@ -1092,5 +1092,5 @@ def test_the_export_never_starts_a_cell_with_a_formula(tmp_path_factory, names):
 @pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
                                   "=HYPERLINK(\"x\")"])
 def test_formula_starts_are_defused(tmp_path, name):
-    path = export_overview([overview_row(name)], tmp_path, dt.date(2026, 11, 28))
+    path = write_csv([overview_row(name)], tmp_path, dt.date(2026, 11, 28))
     assert path.read_text(encoding="utf-8-sig").splitlines()[1].lstrip('"').startswith("'")

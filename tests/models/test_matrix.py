@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
+import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import asyncssh
 import pytest
@@ -25,6 +27,8 @@ from models import (
     ALL_MODELS,
     AccessGrant,
     Account,
+    Action,
+    AuditEvent,
     Branch,
     OrganisationStatus,
     Role,
@@ -34,6 +38,7 @@ from models.access_log import who_looked
 from models.activities import ActivityForm, add_activity, delete_activity, edit_activity, my_dossier
 from models.branches import add_branch, branch_rows, remove_branch, rename_branch, save_roles
 from models.dossier import open_dossier
+from models.export import export_overview
 from models.inzage import GrantChanges, choosable_branches, choosable_organisations, my_grants, save_changes
 from models.overview import overview_rows
 from models.profile import change_password, organisation_form, update_contact, update_organisation
@@ -154,6 +159,15 @@ def _activity_form(title: str = "Intervisie matrix") -> ActivityForm:
     return ActivityForm(title, "intervision", "02-11-2026", "3", "Movisie", "")
 
 
+def _export_folder() -> Path:
+    return Path(os.environ["XDG_DATA_HOME"]) / "export"  # the test's own tmp_path (conftest: isolated_home)
+
+
+def _audited_export_of(world: World, actor: Account) -> bool:
+    return AuditEvent.select().where(AuditEvent.action == Action.PROFESSIONALS_EXPORTED,
+                                     AuditEvent.professional == world.test.id, AuditEvent.actor == actor.id).exists()
+
+
 def _org_change(actor: Account) -> tuple[dict[str, str], int]:
     form = organisation_form(actor)
     return {**form.values, "visit_city": "Nieuwegein"}, form.version
@@ -166,6 +180,9 @@ OPERATIONS: dict[str, tuple[set[str], Op]] = {
         any(row.professional_id == w.test.id for row in overview_rows(a, c.today())))),
     "open Test's dossier": (EMPLOYERS_OF_TEST, lambda w, a, c: _reached(
         bool(open_dossier(a, w.test.id, c).periods))),
+    # filtered on Test's name: another employer's own professionals in the file would change the database
+    "export the overview (Test in it)": (EMPLOYERS_OF_TEST, lambda w, a, c: _reached(
+        export_overview(a, c, _export_folder(), name="test").professionals == 1 and _audited_export_of(w, a))),
     "remove Test": (EMPLOYERS_OF_TEST, lambda w, a, c: _reached(remove_professional(a, w.test.id, c) > 0)),
     # employer: the organisation
     "list Utrecht's branches": (MEMBERS_OF_UTRECHT, lambda w, a, c: _reached(

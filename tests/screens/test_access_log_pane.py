@@ -1,13 +1,15 @@
-"""Wie heeft mijn dossier bekeken, through the pane: empty at first, then every opening by an employer."""
+"""Wie heeft mijn dossier bekeken, through the pane: empty at first, then every opening by an employer,
+and every export of an employer's overview that held the professional."""
 from __future__ import annotations
 
 import datetime as dt
 
 from models import Role
 from models.dossier import open_dossier
+from models.export import export_overview
 from screens.access_log import NOBODY, AccessLogPane
 from tests import story
-from tests.screens.helpers import settle
+from tests.screens.helpers import screen_lines, settle
 from tests.screens.panes import show_pane, table_rows, visible_text
 from tests.screens.test_login import app_for
 
@@ -38,13 +40,15 @@ async def test_an_employers_view_is_shown_and_a_reload_shows_the_next(sqlite_db,
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await show_pane(pilot, AccessLogPane, story.account_of(world.test))
-        assert table_rows(app) == [["28-11-2026 10:00", "Kroon", "Stichting Welzijn Utrecht", "Overvecht"]]
+        assert table_rows(app) == [
+            ["28-11-2026 10:00", "dossier bekeken door", "Kroon", "Stichting Welzijn Utrecht", "Overvecht"]]
         assert NOBODY not in visible_text(app)
         clock.advance(dt.timedelta(hours=2, minutes=15))
         open_dossier(world.jansen, world.test.id, clock)
         pane.reload()
         await settle(pilot)
-        assert [row[:2] for row in table_rows(app)] == [["28-11-2026 12:15", "Jansen"], ["28-11-2026 10:00", "Kroon"]]
+        assert [row[:3] for row in table_rows(app)] == [["28-11-2026 12:15", "dossier bekeken door", "Jansen"],
+                                                        ["28-11-2026 10:00", "dossier bekeken door", "Kroon"]]
 
 
 async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock, tmp_path):
@@ -56,4 +60,27 @@ async def test_markup_in_a_name_is_shown_as_typed(sqlite_db, clock, tmp_path):
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await show_pane(pilot, AccessLogPane, story.account_of(world.test))
-        assert table_rows(app)[0][1] == "[bold]K[/] [link=x]"
+        assert table_rows(app)[0][2] == "[bold]K[/] [link=x]"
+
+
+async def test_an_export_that_held_the_professional_is_shown(sqlite_db, clock, tmp_path):
+    world = followed_by_kroon_and_jansen()
+    open_dossier(world.kroon, world.test.id, clock)
+    clock.advance(dt.timedelta(minutes=30))
+    export_overview(world.jansen, clock, tmp_path / "export")  # Test is in Jansen's overview
+    other = story.professional("A.", "Ander")
+    story.registration(other, story.register("Register Cliëntondersteuners", "CO"))
+    story.grant(other, world.overvecht)
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_pane(pilot, AccessLogPane, story.account_of(world.test))
+        assert table_rows(app) == [
+            ["28-11-2026 10:30", "in export van", "Jansen", "Zorggroep Amersfoort", "Centrum"],
+            ["28-11-2026 10:00", "dossier bekeken door", "Kroon", "Stichting Welzijn Utrecht", "Overvecht"],
+        ]
+        line = next(line for line in screen_lines(app) if "in export van" in line)
+        assert line.split() == ["28-11-2026", "10:30", "in", "export", "van", "Jansen", "Zorggroep", "Amersfoort",
+                                "Centrum"]  # read in one line at 120 columns
+    async with app_for(clock, tmp_path).run_test(size=(120, 40)) as pilot:
+        await show_pane(pilot, AccessLogPane, story.account_of(other))  # Ander was in no export
+        assert NOBODY in visible_text(pilot.app)

@@ -16,7 +16,7 @@ from models import OutgoingEmail, Role
 from models.clock import FixedClock
 from models.codes import request_login_details
 from models.db import open_database
-from models.export import export_overview
+from models.export import write_csv
 from models.mail import MailSettings, deliver_pending
 from models.overview import OverviewRow
 from models.private import open_private, private_folder
@@ -104,7 +104,7 @@ def test_an_export_and_a_folder_it_makes_are_private(tmp_path):
                       end_date=dt.date(2028, 12, 31), norm=150, achieved=10, status="red", is_latest=True,
                       sort_name="test t.", search_name="t. test")
     folder = tmp_path / "Documents" / "inzage"
-    path = export_overview([row], folder, NOW.date())
+    path = write_csv([row], folder, NOW.date())
     assert mode(path) == 0o600
     assert mode(folder) == 0o700 and mode(tmp_path / "Documents") == 0o700
 
