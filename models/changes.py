@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from peewee import BigAutoField, BigIntegerField, CharField, Database, DatabaseProxy, fn
 
+from models.accounts import Account
 from models.db import BaseModel, db, is_sqlite
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,14 @@ def _prune(added: int) -> None:
     newest = newest_id()
     if newest // PRUNE_EVERY != (newest - added) // PRUNE_EVERY and newest > KEEP_ROWS:
         ChangeFeed.delete().where(ChangeFeed.id <= newest - KEEP_ROWS).execute()
+
+
+def changed_by(batch: Batch, account_id: int) -> str:
+    """Who else made the changes in `batch`, for "intussen gewijzigd door …": names, or "een ander"."""
+    others = sorted(batch.actors - {account_id})
+    names = [name for (name,) in Account.select(Account.name).where(Account.id.in_(others)).order_by(Account.name)
+             .tuples()] if others else []
+    return ", ".join(names) or "een ander"
 
 
 def newest_id() -> int:
