@@ -124,7 +124,8 @@ def _record(account: Account, now: dt.datetime, today: dt.date, *, register: str
     fields = [AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.professional, AuditEvent.organisation,
               AuditEvent.branch, AuditEvent.detail]
     recorded = AuditEvent.insert_from(events, fields).as_rowcount().execute()
-    changes.record([Topic(Kind.LOOKED)], account.id)  # every professional's "Wie keek er" may have a new line
+    if recorded:
+        changes.record([Topic(Kind.LOOKED)], account.id)  # every professional's "Wie keek er" may have a new line
     return recorded
 
 
