@@ -4,6 +4,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import models
 
@@ -20,3 +21,12 @@ def test_models_never_import_textual():
     assert result.returncode == 0, result.stderr
     assert len(modules) >= 10
     assert result.stdout.strip() == ""
+
+
+def test_imports_point_one_way():
+    """The import-linter contracts in pyproject.toml: tui.app/cli → screens → tui.kit → models."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], capture_output=True, text=True, timeout=300,
+                            cwd=Path(__file__).parents[2])
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "2 kept, 0 broken" in result.stdout
