@@ -6,19 +6,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from peewee import Database, OperationalError
+from peewee import Database
 
 from models.clock import Clock, to_local
-from models.db import is_sqlite, open_database, sqlite_path
-from models.mail import MailSettings
+from models.db import is_sqlite, sqlite_path
 from models.schema import HISTORY_TABLE, SchemaState, inspect_schema, migrate
 from tui import config
-from tui.mail_cli import MailConfigError, add_mail_parser, mail_settings, run_mail
+from tui.mail_cli import add_mail_parser, run_mail
 from tui.remote_cli import add_remote_parsers
-
-
-class CommandError(Exception):
-    """A problem the user can fix; printed without a traceback, exit status 2."""
+from tui.startup import CommandError, connect, ready_database, redact, settings_for_mail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,43 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def connect(url: str) -> Database:
-    try:
-        database = open_database(url)
-        database.connect(reuse_if_open=True)
-    except (OperationalError, RuntimeError, ValueError) as error:
-        raise CommandError(f"kan de database niet openen ({redact(url)}): {error}") from error
-    return database
-
-
-def redact(url: str) -> str:
-    """A database URL without its password, for messages."""
-    head, sep, tail = url.partition("://")
-    if "@" in tail and ":" in tail.split("@", 1)[0]:
-        user = tail.split("@", 1)[0].split(":", 1)[0]
-        return f"{head}{sep}{user}:***@{tail.split('@', 1)[1]}"
-    return url
-
-
-def ready_database(url: str) -> Database:
-    """Open the database for the app: create a new one, refuse one whose schema differs."""
-    database = connect(url)
-    report = inspect_schema(database)
-    if report.state == SchemaState.EMPTY:
-        migrate(database)
-    elif report.state == SchemaState.OUTDATED:
-        raise CommandError(
-            "de database heeft een verouderd schema (nog niet toegepast: "
-            f"{', '.join(report.pending)}). Maak een back-up en voer `inzage migrate` uit."
-        )
-    elif report.state == SchemaState.NEWER:
-        raise CommandError(
-            "de database is bijgewerkt door een nieuwere versie van inzage "
-            f"({', '.join(report.unknown)}). Werk inzage bij voordat u deze database gebruikt."
-        )
-    return database
-
-
 def command_migrate(args: argparse.Namespace) -> int:
     url = config.database_url(getattr(args, "db", None))
     database = connect(url)
@@ -132,13 +91,6 @@ def command_migrate(args: argparse.Namespace) -> int:
     else:
         print(f"De database {redact(url)} is al bijgewerkt.")
     return 0
-
-
-def settings_for_mail() -> MailSettings:
-    try:
-        return mail_settings()
-    except MailConfigError as error:
-        raise CommandError(str(error)) from error
 
 
 def command_mail(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import termios
 
 from models.clock import Clock
 from tui import config
+from tui.startup import CommandError, ready_database, settings_for_mail
 
 MAX_TICKET = 256
 
@@ -35,7 +36,6 @@ def add_remote_parsers(commands: argparse._SubParsersAction, parents: list[argpa
 
 
 def command_ssh(args: argparse.Namespace) -> int:
-    from tui.cli import CommandError, ready_database
     from tui.ssh_server import HostKeyError, SshSettings, serve_forever
 
     url = config.database_url(getattr(args, "db", None))
@@ -60,7 +60,6 @@ def command_ssh(args: argparse.Namespace) -> int:
 def command_web(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
-    from tui.cli import ready_database
 
     url = config.database_url(getattr(args, "db", None))
     ready_database(url)
@@ -76,7 +75,6 @@ def command_session(args: argparse.Namespace) -> int:
     """One SSH connection's app: take the PTY as controlling terminal, redeem the ticket, start signed in."""
     from models.tickets import redeem_ticket
     from tui.app import make_app
-    from tui.cli import ready_database, settings_for_mail
 
     with contextlib.suppress(OSError):
         fcntl.ioctl(sys.stdin.fileno(), termios.TIOCSCTTY, 0)  # so a window change reaches us as SIGWINCH

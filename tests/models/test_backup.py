@@ -203,7 +203,7 @@ def test_a_file_that_is_no_database_is_refused(tmp_path):
 
 def test_restoring_the_backup_gives_a_working_database(sqlite_db, db_path, tmp_path, clock):
     """Back up, change something, stop the app, put the backup in place (as the README says), start again."""
-    from tui.cli import ready_database
+    from tui.startup import ready_database
 
     story.employers()
     backup = backup_sqlite(db_path, tmp_path / "backup.sqlite3").path

@@ -12,7 +12,8 @@ from models import Professional
 from models.db import open_database
 from models.schema import HISTORY_TABLE, SchemaState, inspect_schema
 from tui import config
-from tui.cli import main, ready_database
+from tui.cli import main
+from tui.startup import ready_database
 
 
 def sqlite(tmp_path: Path, name: str = "cli.sqlite3") -> str:
