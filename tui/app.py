@@ -12,7 +12,7 @@ from textual.signal import Signal
 
 from models.access import AccessDenied, require_usable
 from models.accounts import Account, Role
-from models.changes import Batch, ChangeWatcher, Kind
+from models.changes import EVERYTHING, Batch, ChangeWatcher, Kind
 from models.clock import Clock
 from models.db import db
 from models.demo import DemoSummary
@@ -49,6 +49,7 @@ class InzageApp(App):
         self.data_changed: Signal[Batch] = Signal(self, "data-changed")
         self.watch_interval = WATCH_INTERVAL_SECONDS
         self._watcher: ChangeWatcher | None = None
+        self._today = clock.today()
 
     def on_mount(self) -> None:
         if self.signed_in is not None:
@@ -125,6 +126,9 @@ class InzageApp(App):
         refuse every operation of such an account, this takes the user back to the login screen."""
         if self.account is None:
             return
+        if self.clock.today() != self._today:  # grants end and periods close at midnight, without a write
+            self._today = self.clock.today()
+            self.post_message(DataChanged(EVERYTHING))
         if self.clock.now() - self.last_input >= self.idle_limit:
             minutes = int(self.idle_limit.total_seconds() // 60)
             self.log_out(f"U bent uitgelogd na {minutes} minuten zonder activiteit. Log opnieuw in om verder te gaan.")
