@@ -36,6 +36,7 @@ class BranchRow(NamedTuple):
     role: str  # ManagerRole
     is_admin: bool
     manager_activated: bool  # the manager has set a password
+    manager_id: int  # the manager's account: a screen follows changes to it
 
 
 class BranchRefused(ValueError):
@@ -82,11 +83,12 @@ def branch_rows(account: Account, today: dt.date) -> list[BranchRow]:
     linked = (AccessGrant.select(fn.COUNT(fn.DISTINCT(AccessGrant.professional)))
               .where(AccessGrant.branch == Branch.id, AccessGrant.in_force_on(today)))
     query = (Branch.select(Branch.id, Branch.name, Account.name, Account.username, Account.email, linked,
-                           Branch.role, Branch.is_admin, Account.password_hash.is_null(False))
+                           Branch.role, Branch.is_admin, Account.password_hash.is_null(False), Account.id)
              .join(Account, on=Branch.manager)
              .where(Branch.organisation == own.organisation_id, Branch.removed_at.is_null())
              .order_by(fn.LOWER(Branch.name), Branch.id))
-    return [BranchRow(*row[:5], int(row[5] or 0), row[6], bool(row[7]), bool(row[8])) for row in query.tuples()]
+    return [BranchRow(*row[:5], int(row[5] or 0), row[6], bool(row[7]), bool(row[8]), row[9])
+            for row in query.tuples()]
 
 
 def may_change_branches(account: Account) -> bool:

@@ -32,6 +32,14 @@ class ChangedMeanwhile(Exception):
                          "nieuwe gegevens; breng uw wijziging zo nodig opnieuw aan en sla die op.")
 
 
+class ContactChangedMeanwhile(ValueError):
+    """The account's name or email was changed (in another session) after this user loaded them."""
+
+    def __init__(self, current: tuple[str, str]) -> None:
+        super().__init__("Uw gegevens zijn intussen elders gewijzigd. U ziet nu de nieuwe gegevens naast de uwe.")
+        self.current = current
+
+
 @dataclass(frozen=True)
 class OrganisationForm:
     """The organisation's details as the form shows them, the version they were read at, and
@@ -42,10 +50,19 @@ class OrganisationForm:
     editable: bool
 
 
+def contact_details(account: Account) -> tuple[str, str]:
+    """The account's own name and email as stored now (another session may have changed them)."""
+    stored = Account.get_by_id(account.id)
+    return stored.name, stored.email
+
+
 @retry_on_conflict
-def update_contact(account: Account, name: str, email: str, clock: Clock) -> Account:
+def update_contact(account: Account, name: str, email: str, clock: Clock,
+                   expected: tuple[str, str] | None = None) -> Account:
     """Change the employer's own name and email; FormErrors names `name` and `email`.
 
+    `expected` is the (name, email) the user saw: if they were changed since (in another session),
+    ContactChangedMeanwhile instead of overwriting them (None: no such check).
     `account` itself is updated too, so the session shows the new details.
     """
     require_member(account)
@@ -57,6 +74,8 @@ def update_contact(account: Account, name: str, email: str, clock: Clock) -> Acc
     with write_transaction():
         current = locked(Account.select().where(Account.id == account.id)).get()
         if (current.name, current.email) != (name, email):
+            if expected is not None and (current.name, current.email) != tuple(expected):
+                raise ContactChangedMeanwhile((current.name, current.email))
             Account.update(name=name, email=email).where(Account.id == account.id).execute()
             AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account,
                               detail={"email": [current.email, email]} if current.email != email else None)

@@ -1,9 +1,15 @@
 """Account: the employer's own contact details and password, as a pane of the employer workspace.
 
-Ctrl+S saves the part the cursor is in: the contact details, or the new password.
-F7 (or its button) opens the account's SSH keys.
+Ctrl+S saves the part the cursor is in: the contact details, or the new password; Ctrl+Z undoes
+what was typed. F7 (or its button) opens the account's SSH keys.
+
+The contact details follow changes saved elsewhere (the same account in another session) without a
+key press; what the user typed stays, as in the Organisatie pane, and a save is checked against the
+details the pane last showed.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,12 +18,31 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from models.accounts import Account
-from models.profile import change_password, update_contact
+from models.changes import Batch, Kind, changed_by
+from models.profile import ContactChangedMeanwhile, change_password, contact_details, update_contact
+from screens.dialogs import ConfirmDialog, meanwhile_text
+from screens.organisation_pane import edited, follow_stored
 from screens.ssh_keys import SshKeysScreen
+from tui.plain import plain
 from tui.widgets import DomainPane, FormField, show_form_errors
 
 CONTACT_SAVED = "Uw gegevens zijn opgeslagen."
 PASSWORD_CHANGED = "Uw wachtwoord is gewijzigd. Gebruik voortaan het nieuwe wachtwoord om in te loggen."
+KEPT = ("Uw wijzigingen staan er nog. Ctrl+S slaat ze op over de nieuwe gegevens heen; "
+        "Ctrl+Z laadt de opgeslagen gegevens.")
+ELSEWHERE = "in een andere sessie"  # only the account itself changes its name and email
+NOT_SAVED_MEANWHILE = "Niet opgeslagen: uw gegevens zijn intussen gewijzigd. Boven het formulier staat wat u kunt doen."
+DISCARD_QUESTION = "Wat u heeft ingevuld maar nog niet opgeslagen, gaat verloren."
+LEAVE_QUESTION = ("U heeft uw gegevens of wachtwoord gewijzigd maar nog niet opgeslagen. Als u verdergaat, gaan de "
+                  "wijzigingen verloren. Kies Annuleren en daarna Ctrl+S om ze op te slaan.")
+LABELS = {"name": "Naam", "email": "E-mailadres"}
+
+
+def read_contact(account: Account, meanwhile: Batch | None) -> tuple[dict[str, str], str]:
+    """The stored name and email, and who else changed them ("" if nobody else)."""
+    name, email = contact_details(account)
+    names = changed_by(meanwhile, account.id) if meanwhile is not None and meanwhile.by_others(account.id) else ""
+    return {"name": name, "email": email}, names
 
 
 class AccountPane(DomainPane):
@@ -35,22 +60,36 @@ class AccountPane(DomainPane):
     AccountPane #contact-section, AccountPane #password-section, AccountPane #ssh-section {
         height: auto;
     }
+    AccountPane #account-meanwhile {
+        color: $warning;
+    }
+    AccountPane .-hidden {
+        display: none;
+    }
     """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Opslaan"),
+        Binding("ctrl+z", "discard", "Ongedaan maken"),
         Binding("f7", "ssh_keys", "SSH-sleutels", show=False),  # the button says it; the footer is full
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.account = account
+        self.loaded = {"name": account.name, "email": account.email}  # as last shown; a field that differs is edited
+        # While the contact details are edited: changes made elsewhere since, by whom, the fields they changed.
+        self.meanwhile: Batch | None = None
+        self.changed_by = ""
+        self.changed: list[str] = []
+        self.told = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="account-form"):
             yield Label("Uw gegevens", classes="section-title")
-            yield Static("Uw eigen gegevens als contactpersoon. Ctrl+S slaat het deel op waarin de cursor staat.",
-                         classes="hint")
+            yield Static("Uw eigen gegevens als contactpersoon. Ctrl+S slaat het deel op waarin de cursor staat; "
+                         "Ctrl+Z maakt ongedaan wat u nog niet opsloeg.", classes="hint")
+            yield Static("", id="account-meanwhile", classes="-hidden")
             with Vertical(id="contact-section"):
                 yield FormField("Naam", "name", required=True, value=self.account.name, max_length=300)
                 yield FormField("E-mailadres", "email", required=True, value=self.account.email, max_length=320)
@@ -98,6 +137,104 @@ class AccountPane(DomainPane):
         else:
             self.screen.focus_next()
 
+    # -- following changes made elsewhere ----------------------------------------------------------------
+    def contact_fields(self) -> list[FormField]:
+        return list(self.query_one("#contact-section", Vertical).query(FormField))
+
+    def password_fields(self) -> list[FormField]:
+        return list(self.query_one("#password-section", Vertical).query(FormField))
+
+    @property
+    def contact_edited(self) -> bool:
+        return edited(self.contact_fields(), self.loaded)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self.contact_edited or any(field.value for field in self.password_fields())
+
+    def data_changed(self, batch: Batch) -> None:
+        if batch.touches(Kind.ACCOUNT, self.account.id):
+            if self.contact_edited:
+                self.meanwhile = batch if self.meanwhile is None else self.meanwhile | batch
+            self.load()
+
+    def load(self) -> None:
+        account, meanwhile = self.account, self.meanwhile
+        self.run_domain(lambda: read_contact(account, meanwhile), self.show_contact, group="contact-load",
+                        exclusive=True)
+
+    def show_contact(self, result: tuple[dict[str, str], str]) -> None:
+        """The stored details in every field the user did not change; a line when they changed one too."""
+        stored, names = result
+        self.changed_by = names or self.changed_by
+        if self.contact_edited:
+            changed = follow_stored(self.contact_fields(), self.loaded, stored)
+            self.changed += [field for field in changed if field not in self.changed]
+            self.told = self.told or bool(changed)
+        else:
+            for field in self.contact_fields():
+                field.input.value = stored[field.field_id]
+        self.loaded = stored
+        if not self.contact_edited:
+            self.account.name, self.account.email = stored["name"], stored["email"]  # the session's too
+        self.show_notice()
+
+    def show_notice(self) -> None:
+        if not self.contact_edited:
+            self.meanwhile, self.changed_by, self.changed, self.told = None, "", [], False
+        text = ""
+        if self.told:
+            start = meanwhile_text(self.changed_by, [LABELS[field] for field in self.changed], ELSEWHERE)
+            mine = [field for field in self.changed if self.query_one(f"#{field}", Input).value != self.loaded[field]]
+            stored = "".join(f" Bij {LABELS[field]} staat uw tekst; opgeslagen is “{self.loaded[field]}”."
+                             for field in mine)
+            text = f"{start}{stored} {KEPT}"
+        line = self.query_one("#account-meanwhile", Static)
+        line.update(plain(text))
+        line.set_class(not text, "-hidden")
+        self.refresh_bindings()
+
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        if self.told and not self.contact_edited:
+            self.show_notice()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "discard":
+            return self.has_unsaved_changes
+        return True
+
+    def action_discard(self) -> None:
+        """Ctrl+Z: after a question, the details as stored and the password fields empty."""
+        if self.has_unsaved_changes:
+            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", DISCARD_QUESTION, "Ongedaan maken"),
+                                 lambda yes: self.discard() if yes else None)
+
+    def discard(self) -> None:
+        for field in self.contact_fields():
+            field.input.value = self.loaded[field.field_id]
+        for field in self.password_fields():
+            field.input.value = ""
+        for field in self.query(FormField):
+            field.show_error("")
+        self.show_notice()
+
+    def confirm_leave(self, then: Callable[[], None]) -> None:
+        """Run `then` at once without unsaved changes; otherwise only after the user agrees to lose them."""
+        if not self.has_unsaved_changes:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+                then()
+
+        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
+                                           "Niet opslaan en verdergaan"), answered)
+
+    # -- saving ------------------------------------------------------------------------------------------------
     @on(Button.Pressed, "#save-contact")
     def save_contact(self) -> None:
         if self.busy:
@@ -105,16 +242,18 @@ class AccountPane(DomainPane):
         self.busy = True
         section = self.query_one("#contact-section", Vertical)
         values = {field.field_id: field.value for field in section.query(FormField)}
-        account, clock = self.account, self.app.clock
-        self.run_domain(lambda: update_contact(account, values["name"], values["email"], clock),
+        account, clock, seen = self.account, self.app.clock, (self.loaded["name"], self.loaded["email"])
+        self.run_domain(lambda: update_contact(account, values["name"], values["email"], clock, seen),
                         self.contact_saved, lambda refusal: self.refused(section, refusal))
 
     def contact_saved(self, account: Account) -> None:
         self.busy = False
         section = self.query_one("#contact-section", Vertical)
         show_form_errors(section, {})
+        self.loaded = {"name": account.name, "email": account.email}
         self.query_one("#name", Input).value = account.name
         self.query_one("#email", Input).value = account.email
+        self.show_notice()
         self.notify(CONTACT_SAVED)
 
     @on(Button.Pressed, "#save-password")
@@ -140,6 +279,11 @@ class AccountPane(DomainPane):
     def refused(self, section: Vertical, refusal: Exception) -> None:
         """Messages next to the fields of the part that was saved; the other part keeps its own."""
         self.busy = False
+        if isinstance(refusal, ContactChangedMeanwhile):  # changed in another session, not shown here yet
+            self.told = True
+            self.notify(NOT_SAVED_MEANWHILE, severity="warning", timeout=10)
+            self.load()
+            return
         errors = getattr(refusal, "errors", None)
         if errors is not None:
             show_form_errors(section, errors)

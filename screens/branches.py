@@ -2,9 +2,18 @@
 
 Every employer of the organisation sees the table; a beheerder adds (N), renames (E) and
 removes (Delete) branches, and changes roles (Space) and beheerders (B), saved in one
-step with Ctrl+S. Pending changes are marked with * until they are saved.
+step with Ctrl+S (Ctrl+Z undoes them). Pending changes are marked with * until they are saved.
+
+The table follows changes made elsewhere (another beheerder, a professional's grant) without a key
+press. Marked roles are never overwritten by such a change: the pane says who changed what meanwhile,
+and the user saves theirs over it (Ctrl+S) or loads what is stored (Ctrl+Z). A save is checked against
+the roles the pane last showed, so a change the user has not been shown is never overwritten.
 """
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Footer, Label, RadioButton, RadioSet, Static
 
+from models.access import require_member
 from models.accounts import Account
 from models.branches import (
     BranchRow,
@@ -25,9 +35,11 @@ from models.branches import (
     rename_branch,
     save_roles,
 )
+from models.changes import Batch, Kind, changed_by
 from models.organisations import Branch, ManagerRole
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog, meanwhile_text
 from screens.form import FormScreen
+from screens.labels import MANAGER_ROLE
 from tui.plain import CELL_WIDTH, cell, plain, visible
 from tui.widgets import DomainPane, FormField, Header
 
@@ -35,15 +47,47 @@ INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of af
          "Een vestigingsmanager ziet alleen de professionals die zijn of haar vestiging hebben gekozen. "
          "Een beheerder mag alle instellingen van de organisatie wijzigen.")
 HOW_TO = ("N: nieuwe vestiging, E: naam wijzigen, Spatie: rol wisselen, B: beheerder aan/uit, "
-          "Ctrl+S: rollen opslaan, Delete: verwijderen.")
+          "Ctrl+S: rollen opslaan, Ctrl+Z: ongedaan maken, Delete: verwijderen.")
 READ_ONLY = "Alleen een beheerder kan vestigingen, managers en rollen wijzigen. U ziet hier het overzicht."
 PENDING = "* Gewijzigd maar nog niet opgeslagen. Kies Ctrl+S om de rollen op te slaan."
+KEPT = ("Uw wijzigingen (*) staan er nog. Ctrl+S slaat ze op over de nieuwe gegevens heen; "
+        "Ctrl+Z laadt de opgeslagen rollen.")
+NOT_SAVED_MEANWHILE = ("De rollen zijn niet opgeslagen: ze zijn intussen gewijzigd. Onder de tabel staat wat u "
+                       "kunt doen.")
+LOST_RIGHTS = "U bent geen beheerder meer; uw gewijzigde rollen zijn niet opgeslagen."
+DISCARD_QUESTION = "De gewijzigde rollen die u nog niet heeft opgeslagen, gaan verloren."
+LEAVE_QUESTION = ("U heeft gewijzigde rollen die nog niet zijn opgeslagen. Als u verdergaat, gaan ze verloren. "
+                  "Kies Annuleren en daarna Ctrl+S om ze op te slaan.")
 NOTHING_TO_SAVE = "Er zijn geen gewijzigde rollen om op te slaan."
 ROLES_SAVED = "De rollen zijn opgeslagen."
 # Two-line headers keep the seed's column names and still fit a 100-column terminal.
 COLUMNS = ("Vestiging/\nafdeling", "Manager", "Professionals\ngekoppeld", "Contactpersoon\nwerkgever",
            "Vestigings-\nmanager", "Beheerder")
-CHANGE_ACTIONS = {"new_branch", "rename", "toggle_role", "toggle_admin", "save", "remove"}
+CHANGE_ACTIONS = {"new_branch", "rename", "toggle_role", "toggle_admin", "save", "remove", "discard"}
+
+
+class BranchesView(NamedTuple):
+    """What the pane shows, read in one go."""
+
+    rows: list[BranchRow]
+    can_change: bool
+    organisation_id: int
+    changed_by: str  # who else made the changes that arrived while roles were marked ("" if nobody)
+
+
+def read_branches(account: Account, today: dt.date, meanwhile: Batch | None) -> BranchesView:
+    names = changed_by(meanwhile, account.id) if meanwhile is not None and meanwhile.by_others(account.id) else ""
+    return BranchesView(branch_rows(account, today), may_change_branches(account),
+                        require_member(account).organisation_id, names)
+
+
+def roles_text(row: BranchRow) -> str:
+    return MANAGER_ROLE.get(row.role, row.role) + (", beheerder" if row.is_admin else "")
+
+
+def _touches_any(batch: Batch, kind: str, subjects: set[int]) -> bool:
+    changed = batch.subjects(kind)
+    return changed is None or bool(changed & subjects)
 
 
 def _radio(selected: bool) -> Text:
@@ -67,7 +111,7 @@ class BranchesPane(DomainPane):
         max-height: 1fr;
         margin: 1 0;
     }
-    BranchesPane > #branches-read-only {
+    BranchesPane > #branches-read-only, BranchesPane > #branches-meanwhile {
         color: $warning;
     }
     BranchesPane > .-hidden {
@@ -81,6 +125,7 @@ class BranchesPane(DomainPane):
         Binding("space", "toggle_role", "Rol wisselen"),
         Binding("b", "toggle_admin", "Beheerder"),
         Binding("ctrl+s", "save", "Opslaan"),
+        Binding("ctrl+z", "discard", "Ongedaan maken"),
         Binding("delete", "remove", "Verwijderen"),
     ]
 
@@ -90,6 +135,14 @@ class BranchesPane(DomainPane):
         self.rows: list[BranchRow] = []
         self.pending: dict[int, tuple[str, bool]] = {}  # branch id -> (role, is_admin) not yet saved
         self.can_change = False
+        self.organisation_id: int | None = None  # known after the first load
+        # While roles are marked: the changes made elsewhere since, who made them, the marked branches
+        # whose stored role changed since they were marked, and whether the line under the table says so.
+        self.meanwhile: Batch | None = None
+        self.changed_by = ""
+        self.moved: set[int] = set()
+        self.told = False
+        self.lost = ""  # why marked roles were dropped: the user is no longer a beheerder
 
     def compose(self) -> ComposeResult:
         yield Static(INTRO, classes="hint")
@@ -97,27 +150,63 @@ class BranchesPane(DomainPane):
         yield Static(READ_ONLY, id="branches-read-only", classes="-hidden")
         yield DataTable(id="branches-table", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Static(PENDING, id="branches-pending", classes="hint -hidden")
+        yield Static("", id="branches-meanwhile", classes="-hidden")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*(Text(label) for label in COLUMNS))
         self.load()
 
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.pending)
+
     # -- loading and showing ---------------------------------------------------------------------------
     def load(self) -> None:
-        account, today = self.account, self.app.clock.today()
-        self.run_domain(lambda: (branch_rows(account, today), may_change_branches(account)), self.show_rows)
+        """Read the table again; a newer load replaces one still running (a burst of changes is one load)."""
+        account, today, meanwhile = self.account, self.app.clock.today(), self.meanwhile
+        self.run_domain(lambda: read_branches(account, today, meanwhile), self.show_rows, group="branches-load",
+                        exclusive=True)
 
-    def show_rows(self, result: tuple[list[BranchRow], bool]) -> None:
-        self.rows, self.can_change = result
+    def data_changed(self, batch: Batch) -> None:
+        """Changes committed anywhere: read the table again when they concern this organisation."""
+        if not self.concerns(batch):
+            return
+        if self.pending:
+            self.meanwhile = batch if self.meanwhile is None else self.meanwhile | batch
+        self.load()
+
+    def concerns(self, batch: Batch) -> bool:
+        if self.organisation_id is None:
+            return any(batch.touches(kind) for kind in (Kind.ORGANISATION, Kind.BRANCH, Kind.ACCOUNT))
+        return (batch.touches(Kind.ORGANISATION, self.organisation_id)
+                or _touches_any(batch, Kind.BRANCH, {row.id for row in self.rows})
+                or _touches_any(batch, Kind.ACCOUNT, {row.manager_id for row in self.rows} | {self.account.id}))
+
+    def show_rows(self, view: BranchesView) -> None:
+        before = {row.id: row for row in self.rows}
+        shown_before = [(row.id, row.name, row.role, row.is_admin) for row in self.rows]
+        self.rows, self.can_change, self.organisation_id = view.rows, view.can_change, view.organisation_id
         known = {row.id: row for row in self.rows}
+        had_pending = bool(self.pending)
+        for branch_id in self.pending:  # a marked branch whose stored role changed: the mark stays, the line says so
+            old, new = before.get(branch_id), known.get(branch_id)
+            if old is not None and new is not None and (old.role, old.is_admin) != (new.role, new.is_admin):
+                self.moved.add(branch_id)
         self.pending = {branch_id: change for branch_id, change in self.pending.items()
                         if branch_id in known and change != (known[branch_id].role, known[branch_id].is_admin)}
+        self.changed_by = view.changed_by or self.changed_by
         if not self.can_change:
+            if had_pending:
+                self.lost = f"{meanwhile_text(self.changed_by)} {LOST_RIGHTS}"
             self.pending.clear()
+        else:
+            self.lost = ""
+        shown_now = [(row.id, row.name, row.role, row.is_admin) for row in self.rows]
+        if self.pending and (self.moved & set(self.pending) or (view.changed_by and shown_now != shown_before)):
+            self.told = True
         self.query_one("#branches-read-only").set_class(self.can_change, "-hidden")
         self.query_one("#branches-how-to").set_class(not self.can_change, "-hidden")
         self.render_rows()
-        self.refresh_bindings()
 
     def render_rows(self) -> None:
         table = self.query_one(DataTable)
@@ -137,6 +226,22 @@ class BranchesPane(DomainPane):
         if current is not None and str(current.id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(current.id)))
         self.query_one("#branches-pending").set_class(not self.pending, "-hidden")
+        self.show_notice()
+        self.refresh_bindings()
+
+    def show_notice(self) -> None:
+        """The line under the table: what changed meanwhile while roles were marked, and what the user can do."""
+        if not self.pending:
+            self.meanwhile, self.changed_by, self.moved, self.told = None, "", set(), False
+        text = self.lost
+        if self.told:
+            moved = [row for row in self.rows if row.id in self.moved and row.id in self.pending]
+            stored = (" Opgeslagen is nu: " + "; ".join(f"{row.name}: {roles_text(row)}" for row in moved) + "."
+                      if moved else "")
+            text = f"{meanwhile_text(self.changed_by)}{stored} {KEPT}"
+        line = self.query_one("#branches-meanwhile", Static)
+        line.update(plain(text))
+        line.set_class(not text, "-hidden")
 
     def current_row(self) -> BranchRow | None:
         table = self.query_one(DataTable)
@@ -151,6 +256,8 @@ class BranchesPane(DomainPane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHANGE_ACTIONS and not self.can_change:
             return False  # hidden and inactive: only a beheerder changes branches
+        if action == "discard":
+            return bool(self.pending)
         return True
 
     # -- roles: marked first, saved together -------------------------------------------------------------
@@ -195,12 +302,41 @@ class BranchesPane(DomainPane):
     def refused(self, refusal: Exception) -> None:
         """A refusal keeps the pending changes, so the user can correct them; the table is refreshed.
 
-        Changes to branches another beheerder changed meanwhile are dropped: the user sees theirs."""
+        Roles another beheerder changed meanwhile (not shown here yet): the marks stay, and the line
+        under the table names what is stored now, as when the change arrives before the save."""
         if isinstance(refusal, RolesChangedMeanwhile):
-            for branch_id in refusal.branch_ids:
-                self.pending.pop(branch_id, None)
-        self.show_refusal(refusal)
+            self.busy = False
+            self.moved.update(branch_id for branch_id in refusal.branch_ids if branch_id in self.pending)
+            self.told = True
+            self.meanwhile = self.meanwhile or Batch(frozenset())  # by someone: the load names who, if it can
+            self.notify(NOT_SAVED_MEANWHILE, severity="warning", timeout=10)
+        else:
+            self.show_refusal(refusal)
         self.load()
+
+    def action_discard(self) -> None:
+        """Ctrl+Z: after a question, forget the marked roles and show what is stored."""
+        if self.pending:
+            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", DISCARD_QUESTION, "Ongedaan maken"),
+                                 lambda yes: self.discard() if yes else None)
+
+    def discard(self) -> None:
+        self.pending.clear()
+        self.render_rows()
+
+    def confirm_leave(self, then: Callable[[], None]) -> None:
+        """Run `then` at once without marked roles; otherwise only after the user agrees to lose them."""
+        if not self.pending:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+                then()
+
+        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
+                                           "Niet opslaan en verdergaan"), answered)
 
     # -- adding, renaming, removing ------------------------------------------------------------------------
     def action_new_branch(self) -> None:

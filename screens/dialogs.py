@@ -1,4 +1,5 @@
-"""Modal dialogs: a message to acknowledge, and a question that needs a typed reason.
+"""Modal dialogs: a message to acknowledge, a yes/no question, and a question that needs a typed reason;
+and the words a pane uses when someone else changed what the user is editing.
 
 Titles and messages often name what the user typed (a branch, a person): they are shown as plain text."""
 from __future__ import annotations
@@ -15,6 +16,14 @@ from textual.widgets import Button, Input, Label, Static
 from models.validation import FieldError
 from tui.plain import plain
 from tui.widgets import PlainInput
+
+
+def meanwhile_text(names: str, what: list[str] | None = None, unknown: str = "") -> str:
+    """The start of the line a pane shows when others changed what the user is editing: who (names from
+    models.changes.changed_by; when "", the words `unknown`, e.g. "in een andere sessie") and what (field names)."""
+    by = f" door {names}" if names else (f" {unknown}" if unknown else "")
+    fields = f" ({', '.join(what)})" if what else ""
+    return f"Intussen gewijzigd{by}{fields}."
 
 
 class MessageDialog(ModalScreen[None]):

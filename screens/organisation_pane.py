@@ -1,9 +1,15 @@
 """Organisatie: the organisation's details, as a pane of the employer workspace.
 
-A beheerder edits them (Ctrl+S saves), checked as in the application form; others read
-them. A save never overwrites a change someone else made after this pane loaded.
+A beheerder edits them (Ctrl+S saves, Ctrl+Z undoes), checked as in the application form; others
+read them. The form follows changes saved elsewhere without a key press. What the user typed is
+never overwritten: a field they did not touch shows the new details, a field they changed keeps
+their text, and a line says who changed what meanwhile. A save is checked against the version the
+form last showed, so it never overwrites a change the user has not been shown.
 """
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,14 +17,56 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
+from models.access import require_member
 from models.accounts import Account
+from models.changes import Batch, Kind, changed_by
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
+from screens.dialogs import ConfirmDialog, meanwhile_text
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField
 
 READ_ONLY = "Alleen een beheerder kan de organisatiegegevens wijzigen."
-HOW_TO = "Wijzig de gegevens en kies Ctrl+S om op te slaan. Velden met * zijn verplicht."
+HOW_TO = ("Wijzig de gegevens en kies Ctrl+S om op te slaan, Ctrl+Z om ze ongedaan te maken. Velden met * zijn "
+          "verplicht.")
 SAVED = "De organisatiegegevens zijn opgeslagen."
+KEPT = ("Uw wijzigingen staan er nog. Ctrl+S slaat ze op over de nieuwe gegevens heen; "
+        "Ctrl+Z laadt de opgeslagen gegevens.")
+NOT_SAVED_MEANWHILE = "Niet opgeslagen: de gegevens zijn intussen gewijzigd. Boven het formulier staat wat u kunt doen."
+LOST_RIGHTS = "U bent geen beheerder meer; uw wijzigingen zijn niet opgeslagen."
+DISCARD_QUESTION = "Wat u heeft gewijzigd maar nog niet opgeslagen, gaat verloren."
+LEAVE_QUESTION = ("U heeft organisatiegegevens gewijzigd maar nog niet opgeslagen. Als u verdergaat, gaan de "
+                  "wijzigingen verloren. Kies Annuleren en daarna Ctrl+S om ze op te slaan.")
+LABELS = {"company": "Bedrijfsnaam", "visit_address": "Bezoekadres", "visit_postcode": "Postcode",
+          "visit_city": "Plaats", "postal_address": "Postadres", "postal_postcode": "Postcode (postadres)",
+          "postal_city": "Plaats (postadres)", "country": "Land"}
+
+
+def follow_stored(fields: Iterable[FormField], loaded: dict[str, str], stored: dict[str, str]) -> list[str]:
+    """Show `stored` in every field the user left as `loaded`, keep what they typed in the others;
+    returns the ids of the fields whose stored value changed."""
+    changed = []
+    for field in fields:
+        was, now = loaded.get(field.field_id, ""), stored.get(field.field_id, "")
+        if now != was:
+            changed.append(field.field_id)
+            if field.value == was:
+                field.input.value = now
+    return changed
+
+
+def edited(fields: Iterable[FormField], loaded: dict[str, str]) -> bool:
+    return any(field.value != loaded.get(field.field_id, "") for field in fields)
+
+
+class OrganisationView(NamedTuple):
+    form: OrganisationForm
+    organisation_id: int
+    changed_by: str  # who else made the changes that arrived while the form was edited ("" if nobody)
+
+
+def read_organisation(account: Account, meanwhile: Batch | None) -> OrganisationView:
+    names = changed_by(meanwhile, account.id) if meanwhile is not None and meanwhile.by_others(account.id) else ""
+    return OrganisationView(organisation_form(account), require_member(account).organisation_id, names)
 
 
 class OrganisationPane(DomainPane):
@@ -49,13 +97,22 @@ class OrganisationPane(DomainPane):
     }
     """
 
-    BINDINGS = [Binding("ctrl+s", "save", "Opslaan")]
+    BINDINGS = [Binding("ctrl+s", "save", "Opslaan"), Binding("ctrl+z", "discard", "Ongedaan maken")]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.account = account
-        self.version: int | None = None  # the version the shown details were read at
+        self.version: int | None = None  # the version the form last showed
+        self.loaded: dict[str, str] = {}  # the details at that version; a field that differs is edited
         self.editable = False
+        self.organisation_id: int | None = None  # known after the first load
+        # While the form is edited: the changes made elsewhere since, who made them, the fields they changed.
+        self.meanwhile: Batch | None = None
+        self.changed_by = ""
+        self.changed: list[str] = []
+        self.told = False
+        self.lost = ""
+        self.replacing = False  # a load that fills every field is on its way
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="organisation-form"):
@@ -65,32 +122,81 @@ class OrganisationPane(DomainPane):
             yield Static("", id="organisation-message", classes="-hidden")
             with Horizontal(id="organisation-columns"):
                 with Vertical(classes="column"):
-                    yield FormField("Bedrijfsnaam", "company", required=True, max_length=300)
-                    yield FormField("Bezoekadres", "visit_address", required=True, max_length=300)
-                    yield FormField("Postcode", "visit_postcode", required=True, placeholder="1234 AB",
+                    yield FormField(LABELS["company"], "company", required=True, max_length=300)
+                    yield FormField(LABELS["visit_address"], "visit_address", required=True, max_length=300)
+                    yield FormField(LABELS["visit_postcode"], "visit_postcode", required=True, placeholder="1234 AB",
                                     max_length=20)
-                    yield FormField("Plaats", "visit_city", required=True, max_length=200)
+                    yield FormField(LABELS["visit_city"], "visit_city", required=True, max_length=200)
                 with Vertical(classes="column"):
-                    yield FormField("Postadres", "postal_address", max_length=300)
+                    yield FormField(LABELS["postal_address"], "postal_address", max_length=300)
                     yield FormField("Postcode", "postal_postcode", max_length=20)
                     yield FormField("Plaats", "postal_city", max_length=200)
-                    yield FormField("Land", "country", required=True, max_length=100)
+                    yield FormField(LABELS["country"], "country", required=True, max_length=100)
 
     def on_mount(self) -> None:
         self.set_inputs_enabled(False)
         self.load()
 
-    def load(self) -> None:
-        account = self.account
-        self.run_domain(lambda: organisation_form(account), self.show_form)
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self.editable and edited(self.query(FormField), self.loaded)
 
-    def show_form(self, form: OrganisationForm) -> None:
-        self.version, self.editable = form.version, form.editable
-        for field in self.query(FormField):
-            field.input.value = form.values.get(field.field_id, "")
+    # -- loading and following changes ---------------------------------------------------------------------
+    def load(self, replace: bool = True) -> None:
+        """Read the details; `replace` fills every field, otherwise what the user typed stays (see show_form).
+        A newer load replaces one still running (a burst of changes is one load)."""
+        account, meanwhile = self.account, self.meanwhile
+        self.replacing = replace = replace or self.replacing  # a newer load must not undo an older one's replace
+        self.run_domain(lambda: read_organisation(account, meanwhile), lambda view: self.show_form(view, replace),
+                        group="organisation-load", exclusive=True)
+
+    def data_changed(self, batch: Batch) -> None:
+        """Changes committed anywhere: read the details again when they concern this organisation."""
+        if batch.touches(Kind.ORGANISATION, self.organisation_id):
+            if self.has_unsaved_changes:
+                self.meanwhile = batch if self.meanwhile is None else self.meanwhile | batch
+            self.load(replace=False)
+
+    def show_form(self, view: OrganisationView, replace: bool = True) -> None:
+        form, fields = view.form, list(self.query(FormField))
+        self.replacing = False
+        self.organisation_id = view.organisation_id
+        self.changed_by = view.changed_by or self.changed_by
+        was_edited = self.has_unsaved_changes
+        self.lost = ""
+        if replace or not was_edited or not form.editable:
+            if was_edited and not replace:  # no longer beheerder: the typed text cannot be saved
+                self.lost = f"{meanwhile_text(self.changed_by)} {LOST_RIGHTS}"
+            for field in fields:
+                field.input.value = form.values.get(field.field_id, "")
+            self.told, self.changed = False, []
+        elif form.version != self.version:
+            changed = follow_stored(fields, self.loaded, form.values)
+            self.changed += [field for field in changed if field not in self.changed]
+            self.told = self.told or bool(changed)
+        self.version, self.loaded, self.editable = form.version, dict(form.values), form.editable
         self.set_inputs_enabled(form.editable)
         self.query_one("#organisation-read-only").set_class(form.editable, "-hidden")
         self.query_one("#organisation-how-to").set_class(not form.editable, "-hidden")
+        self.show_notice()
+        self.refresh_bindings()
+
+    def show_notice(self) -> None:
+        """The line above the form: what changed meanwhile while the user was editing, and what they can do."""
+        if not self.has_unsaved_changes:
+            self.meanwhile, self.changed_by, self.changed, self.told = None, "", [], False
+        text = self.lost
+        if self.told:
+            mine = [field for field in self.changed if self.query_one(f"#{field}", Input).value != self.loaded[field]]
+            stored = "".join(f" Bij {LABELS[field]} staat uw tekst; opgeslagen is “{self.loaded[field]}”."
+                             for field in mine)
+            text = f"{meanwhile_text(self.changed_by, [LABELS[field] for field in self.changed])}{stored} {KEPT}"
+        self.show_message(text)
+
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        if self.told and not self.has_unsaved_changes:  # typed back to what is stored: nothing to tell
+            self.show_notice()
         self.refresh_bindings()
 
     def set_inputs_enabled(self, enabled: bool) -> None:
@@ -100,6 +206,8 @@ class OrganisationPane(DomainPane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save" and not self.editable:
             return False
+        if action == "discard":
+            return self.has_unsaved_changes
         return True
 
     @on(Input.Submitted)
@@ -123,7 +231,6 @@ class OrganisationPane(DomainPane):
     def saved(self, version: int) -> None:
         self.busy = False
         self.version = version
-        self.show_message("")
         for field in self.query(FormField):
             field.show_error("")
         self.notify(SAVED)
@@ -131,14 +238,43 @@ class OrganisationPane(DomainPane):
 
     def refused(self, refusal: Exception) -> None:
         self.busy = False
-        if isinstance(refusal, ChangedMeanwhile):
-            self.show_message(str(refusal))
-            self.notify(str(refusal), severity="warning", timeout=10, markup=False)
-            self.load()
+        if isinstance(refusal, ChangedMeanwhile):  # saved elsewhere, not shown here yet: as if it had arrived
+            self.meanwhile = self.meanwhile or Batch(frozenset())
+            if self.has_unsaved_changes:
+                self.told = True
+                self.notify(NOT_SAVED_MEANWHILE, severity="warning", timeout=10)
+            self.load(replace=False)
             return
         self.show_refusal(refusal)
         if not isinstance(refusal, ValueError):  # e.g. no longer beheerder: show what is true now
             self.load()
+
+    def action_discard(self) -> None:
+        """Ctrl+Z: after a question, the details as stored."""
+        if self.has_unsaved_changes:
+            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", DISCARD_QUESTION, "Ongedaan maken"),
+                                 lambda yes: self.discard() if yes else None)
+
+    def discard(self) -> None:
+        for field in self.query(FormField):
+            field.input.value = self.loaded.get(field.field_id, "")
+            field.show_error("")
+        self.show_notice()
+        self.refresh_bindings()
+
+    def confirm_leave(self, then: Callable[[], None]) -> None:
+        """Run `then` at once without unsaved changes; otherwise only after the user agrees to lose them."""
+        if not self.has_unsaved_changes:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+                then()
+
+        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
+                                           "Niet opslaan en verdergaan"), answered)
 
     def show_message(self, message: str) -> None:
         box = self.query_one("#organisation-message", Static)

@@ -1,22 +1,25 @@
 """The staff console: applications to decide, accounts to find, unlock and re-activate.
 
-Staff see no dossiers; this screen only shows organisations and accounts.
+Staff see no dossiers; this screen only shows organisations and accounts. Both lists follow changes
+made elsewhere (a new application, an account locked) without a key press, keeping the search text
+and the highlighted row.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent
-from textual.worker import Worker, WorkerState
 
-from models.access import AccessDenied
 from models.accounts import Account
 from models.changes import Batch, Kind
 from models.clock import format_date, to_local
-from models.db import db
 from models.staff import (
     AlreadyDecided,
     approve_application,
@@ -29,7 +32,6 @@ from models.staff import (
 )
 from screens.dialogs import ReasonDialog
 from screens.workspace import Tab, WorkspaceScreen
-from tui.kit.domain import SOMETHING_WENT_WRONG
 from tui.plain import cell, visible
 from tui.widgets import PlainInput
 
@@ -49,6 +51,10 @@ class StaffScreen(WorkspaceScreen):
         Binding("c", "resend", "Activeringscode"),
         Binding("/", "search", "Zoeken"),
     ]
+
+    def __init__(self, account: Account) -> None:
+        super().__init__(account)
+        self.applications: dict[int, Any] = {}  # organisation id -> models.staff.Application
 
     def pane_for(self, tab: str) -> Widget:
         if tab == "applications":
@@ -73,7 +79,7 @@ class StaffScreen(WorkspaceScreen):
         accounts = self.query_one("#accounts-table", DataTable)
         accounts.add_columns("Gebruikersnaam", "Status", "Naam", "Rol", "E-mailadres", "Organisatie")
         self.load_applications()
-        self.load_accounts("")
+        self.load_accounts()
         applications.focus()
 
     def own_data_changed(self, batch: Batch) -> None:
@@ -81,25 +87,25 @@ class StaffScreen(WorkspaceScreen):
         if batch.touches(Kind.ORGANISATION):
             self.load_applications()
         if batch.touches(Kind.ACCOUNT) or batch.touches(Kind.ORGANISATION):
-            self.load_accounts(self.query_one("#account-query", Input).value)
+            self.load_accounts()
 
-    # -- loading ---------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="applications", exit_on_error=False)
+    # -- loading (a newer load of a list replaces one still running) ---------------------------------------
     def load_applications(self) -> None:
-        with db.connection_context():
-            rows = pending_applications(self.account)
-        self.app.call_from_thread(self.show_applications, rows)
+        account = self.account
+        self.run_domain(lambda: pending_applications(account), self.show_applications, group="applications",
+                        exclusive=True)
 
     def show_applications(self, rows) -> None:
         self.applications = {row.organisation.id: row for row in rows}
         table = self.query_one("#applications-table", DataTable)
-        table.clear()
-        for row in rows:
-            org = row.organisation
-            flag = Text("⚠ mogelijk dubbel", style="bold yellow") if row.duplicates else Text("")
-            table.add_row(*(cell(value) for value in (org.name, org.visit_postcode, org.visit_city, row.applicant.name,
-                                                       row.applicant.email)),
-                          format_date(to_local(org.created_at).date()), flag, key=str(org.id))
+        with kept_cursor(table):
+            table.clear()
+            for row in rows:
+                org = row.organisation
+                flag = Text("⚠ mogelijk dubbel", style="bold yellow") if row.duplicates else Text("")
+                table.add_row(*(cell(value) for value in (org.name, org.visit_postcode, org.visit_city,
+                                                           row.applicant.name, row.applicant.email)),
+                              format_date(to_local(org.created_at).date()), flag, key=str(org.id))
         if not rows:
             self.query_one("#duplicates", Static).update("Er zijn geen aanvragen in behandeling.")
         else:
@@ -116,23 +122,24 @@ class StaffScreen(WorkspaceScreen):
 
     @on(Input.Changed, "#account-query")
     def search_changed(self, event: Input.Changed) -> None:
-        self.load_accounts(event.value)
+        self.load_accounts()
 
-    @work(thread=True, exclusive=True, group="accounts", exit_on_error=False)
-    def load_accounts(self, query: str) -> None:
-        with db.connection_context():
-            rows = find_accounts(self.account, query, self.app.clock)
-        self.app.call_from_thread(self.show_accounts, rows)
+    def load_accounts(self) -> None:
+        """The accounts matching the search text as it is now."""
+        account, clock, query = self.account, self.app.clock, self.query_one("#account-query", Input).value
+        self.run_domain(lambda: find_accounts(account, query, clock), self.show_accounts, group="accounts",
+                        exclusive=True)
 
     def show_accounts(self, rows) -> None:
         table = self.query_one("#accounts-table", DataTable)
-        table.clear()
-        for row in rows:
-            status = "geblokkeerd" if row.locked else ("nog niet geactiveerd" if not row.activated else "actief")
-            table.add_row(cell(row.username), status,
-                          *(cell(value) for value in (row.name, ROLE_NAMES[row.role], row.email,
-                                                       row.organisation or "")),
-                          key=str(row.id))
+        with kept_cursor(table):
+            table.clear()
+            for row in rows:
+                status = "geblokkeerd" if row.locked else ("nog niet geactiveerd" if not row.activated else "actief")
+                table.add_row(cell(row.username), status,
+                              *(cell(value) for value in (row.name, ROLE_NAMES[row.role], row.email,
+                                                           row.organisation or "")),
+                              key=str(row.id))
 
     # -- actions ---------------------------------------------------------------
     def current_application(self):
@@ -187,21 +194,35 @@ class StaffScreen(WorkspaceScreen):
         if account_id is not None:
             self.run_action(resend_activation, account_id, done="Er is een nieuwe activeringscode gemaild.")
 
-    @work(thread=True, group="action", exit_on_error=False)
-    def run_action(self, action, *args, done: str) -> None:
-        try:
-            with db.connection_context():
-                action(self.account, *args, self.app.clock)
-        except (AccessDenied, AlreadyDecided, ValueError) as refused:
-            self.app.call_from_thread(self.notify, visible(str(refused)), severity="warning", markup=False)
-        else:
-            self.app.call_from_thread(self.notify, visible(done), markup=False)  # names what the user typed
-            self.app.call_from_thread(self.app.deliver_mail)
-        self.app.call_from_thread(self.load_applications)
-        self.app.call_from_thread(self.load_accounts, self.query_one("#account-query", Input).value)
+    def run_action(self, action: Callable[..., Any], *args: Any, done: str) -> None:
+        """Run a staff action; either way both lists are read again."""
+        account, clock = self.account, self.app.clock
 
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.log.error(f"staff console: {event.worker.error!r}")
-            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
+        def succeeded(_: Any) -> None:
+            self.notify(visible(done), markup=False)  # names what the user typed
+            self.app.deliver_mail()
+            self.reload()
+
+        def refused(refusal: Exception) -> None:
+            self.show_refusal(refusal)
+            self.reload()
+
+        self.run_domain(lambda: action(account, *args, clock), succeeded, refused, expected=(AlreadyDecided,),
+                        group="action")
+
+    def reload(self) -> None:
+        self.load_applications()
+        self.load_accounts()
+
+
+@contextmanager
+def kept_cursor(table: DataTable) -> Iterator[None]:
+    """Around refilling `table`: the cursor stays on the row with the same key (the same row number if
+    that row went)."""
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+    row = table.cursor_row
+    yield
+    if key is not None and key in table.rows:
+        table.move_cursor(row=table.get_row_index(key))
+    elif table.row_count:
+        table.move_cursor(row=min(row, table.row_count - 1))

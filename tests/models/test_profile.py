@@ -12,6 +12,8 @@ from models.auth import authenticate
 from models.branches import remove_branch, save_roles
 from models.profile import (
     ChangedMeanwhile,
+    ContactChangedMeanwhile,
+    contact_details,
     change_password,
     organisation_form,
     update_contact,
@@ -45,6 +47,17 @@ def test_every_employer_changes_their_own_contact_details(world, clock, who):
     assert (stored.name, stored.email) == ("M. de Boer", "m.deboer@welzijn.nl")
     assert (actor.name, actor.email) == ("M. de Boer", "m.deboer@welzijn.nl")  # the session follows
     assert AuditEvent.get(AuditEvent.action == Action.CONTACT_CHANGED).actor_id == actor.id
+
+
+def test_a_contact_save_never_overwrites_details_changed_in_another_session(world, clock):
+    seen = contact_details(world.kroon)
+    update_contact(world.kroon, "K. Kroon-Elders", seen[1], clock)  # another session of Kroon's
+    with pytest.raises(ContactChangedMeanwhile) as refused:
+        update_contact(world.kroon, "K. Kroon", "kroon@nieuw.nl", clock, expected=seen)
+    assert refused.value.current == ("K. Kroon-Elders", seen[1])
+    assert contact_details(world.kroon) == ("K. Kroon-Elders", seen[1])
+    update_contact(world.kroon, "K. Kroon", "kroon@nieuw.nl", clock, expected=refused.value.current)  # now seen
+    assert contact_details(world.kroon) == ("K. Kroon", "kroon@nieuw.nl")
 
 
 @pytest.mark.parametrize("who", ["staff", "professional"])

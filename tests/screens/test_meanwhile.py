@@ -9,7 +9,8 @@ from models.branches import rename_branch, save_roles
 from models.db import BUSY, DatabaseBusy
 from screens import login as login_screen
 from screens import organisation_pane
-from screens.branches import PENDING, BranchesPane, RenameBranchScreen
+from screens.branches import KEPT, NOT_SAVED_MEANWHILE, PENDING, BranchesPane, RenameBranchScreen
+from screens.dialogs import ConfirmDialog
 from screens.login import LoginScreen
 from screens.organisation_pane import OrganisationPane
 from tests import story
@@ -28,7 +29,7 @@ async def test_roles_changed_meanwhile_are_shown_and_not_overwritten(sqlite_db, 
     save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True)}, clock)  # Kroon is beheerder too
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await show_pane(pilot, BranchesPane, world.verburg)
+        await show_pane(pilot, BranchesPane, world.verburg)  # on a bare screen: no live updates
         await to_row(pilot, "Overvecht")
         await pilot.press("space")  # Verburg makes Kroon contact person ...
         await pilot.pause()
@@ -36,10 +37,19 @@ async def test_roles_changed_meanwhile_are_shown_and_not_overwritten(sqlite_db, 
         save_roles(world.kroon, {world.overvecht.id: ("branch_manager", False)}, clock)  # ... Kroon steps down
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any(message.startswith("De rol van Overvecht is intussen door iemand anders gewijzigd.")
-                   for message in notifications(app))
+        assert NOT_SAVED_MEANWHILE in notifications(app)
+        assert ("Intussen gewijzigd door een ander. Opgeslagen is nu: Overvecht: Vestigingsmanager. "
+                f"{KEPT}") in visible_text(app)
+        assert row_named(app, "Overvecht") == ["* Overvecht", "Kroon (kroon)", "0", "(•)", "( )", "[x] ja"]  # hers
+        overvecht = Branch.get_by_id(world.overvecht.id)
+        assert (overvecht.role, overvecht.is_admin) == ("branch_manager", False)  # Kroon's stays
+        await pilot.press("ctrl+z")  # Verburg takes what is stored
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#confirm")
+        await settle(pilot)
         assert row_named(app, "Overvecht") == ["Overvecht", "Kroon (kroon)", "0", "( )", "(•)", "[ ] nee"]
-        assert PENDING not in visible_text(app)  # Verburg's change to it is dropped: she sees Kroon's
+        assert PENDING not in visible_text(app) and "Intussen gewijzigd" not in visible_text(app)
     overvecht = Branch.get_by_id(world.overvecht.id)
     assert (overvecht.role, overvecht.is_admin) == ("branch_manager", False)
 

@@ -6,7 +6,7 @@ from textual.widgets import Input
 from models import Organisation
 from models.branches import save_roles
 from models.profile import organisation_form, update_organisation
-from screens.organisation_pane import READ_ONLY, SAVED, OrganisationPane
+from screens.organisation_pane import KEPT, NOT_SAVED_MEANWHILE, READ_ONLY, SAVED, OrganisationPane
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
 from tests.screens.panes import show_pane, shown_keys, visible_text
@@ -46,21 +46,22 @@ async def test_a_change_made_meanwhile_is_not_overwritten(sqlite_db, clock, tmp_
     save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True)}, clock)  # Kroon is beheerder too
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await show_pane(pilot, OrganisationPane, world.verburg)
+        await show_pane(pilot, OrganisationPane, world.verburg)  # on a bare screen: no live updates
         theirs = organisation_form(world.kroon)  # Kroon saves while Verburg is still typing
         update_organisation(world.kroon, {**theirs.values, "visit_city": "Utrecht-Oost"}, theirs.version, clock)
         await fill(pilot, company="Welzijn Utrecht")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "intussen door iemand anders gewijzigd" in visible_text(app)
-        assert (value(app, "company"), value(app, "visit_city")) == ("Stichting Welzijn Utrecht", "Utrecht-Oost")
+        assert NOT_SAVED_MEANWHILE in notifications(app)
+        assert f"Intussen gewijzigd door een ander (Plaats). {KEPT}" in visible_text(app)
+        # What Verburg typed stays; the field she left shows Kroon's change.
+        assert (value(app, "company"), value(app, "visit_city")) == ("Welzijn Utrecht", "Utrecht-Oost")
         org = Organisation.get_by_id(world.utrecht.id)
         assert (org.name, org.visit_city, org.version) == ("Stichting Welzijn Utrecht", "Utrecht-Oost", 2)
-        await fill(pilot, company="Welzijn Utrecht")  # again, on the new details
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # told, and saves hers over it
         await settle(pilot)
         assert SAVED in notifications(app)
-        assert "intussen door iemand anders gewijzigd" not in visible_text(app)
+        assert "Intussen gewijzigd" not in visible_text(app)
     org = Organisation.get_by_id(world.utrecht.id)
     assert (org.name, org.visit_city, org.version) == ("Welzijn Utrecht", "Utrecht-Oost", 3)
 
