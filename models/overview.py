@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from peewee import Case, fn
 
-from models.access import require_employer, visible_professionals
+from models.access import own_branches, require_employer, visible_professionals
 from models.accounts import Account
 from models.db import contains, is_sqlite
+from models.grants import AccessGrant
 from models.professionals import Professional, Register, Registration, RegistrationPeriod
 from models.rules import Status
 from models.text import fold
@@ -39,14 +42,23 @@ def overview_rows(
     number: str = "",
     name: str = "",
     limit: int | None = None,
+    professional_ids: Collection[int] | None = None,
 ) -> list[OverviewRow]:
     """The rows an employer sees, filtered by register, registration number and name.
 
     One statement whatever the number of rows. Name matching ignores case and
     accents; number and name match anywhere in the value. Red periods that end
     soonest come first. `limit`: only the first rows (the first screen, while the rest loads).
+    `professional_ids`: only these professionals' rows (to bring a shown overview up to date,
+    `OverviewSet.replace`); access is checked as for all rows, so one whose grant ended has none.
     """
     require_employer(account)
+    visible = visible_professionals(account, today)
+    if professional_ids is not None:
+        if not professional_ids:
+            return []
+        ids = sorted(professional_ids)
+        visible = visible.where(AccessGrant.professional.in_(ids))  # narrows the access check, never widens it
     P = RegistrationPeriod
     latest = RegistrationPeriod.alias("latest")  # the registration's latest period, joined to each row
     newest = RegistrationPeriod.alias("newest")
@@ -72,13 +84,15 @@ def overview_rows(
         .switch(Registration)
         .join(latest, on=((latest.registration == Registration.id) & (latest.seq == latest_seq)))
         .where(
-            Registration.professional.in_(visible_professionals(account, today)),
+            Registration.professional.in_(visible),
             P.seq + 1 >= latest.seq,
         )
         # Red registrations ending soonest first; a previous period right under its latest one.
         .order_by(Case(latest.status, [("red", 0)], 1), latest.end_date, Professional.sort_name, Register.name,
                   Registration.number, P.seq.desc())
     )
+    if professional_ids is not None:
+        query = query.where(Registration.professional.in_(ids))
     if register_id is not None:
         query = query.where(Registration.register == register_id)
     if number.strip():
@@ -88,6 +102,12 @@ def overview_rows(
     if limit is not None:
         query = query.limit(limit)
     return _rows(query)
+
+
+def overview_scope(account: Account) -> frozenset[int]:
+    """The branches whose grants make up `account`'s overview. Changes to branches and organisations
+    reach the overview through grants (announced per professional), unless they change this set."""
+    return frozenset(branch_id for branch_id, in own_branches(account).tuples())
 
 
 def _rows(query) -> list[OverviewRow]:
@@ -102,6 +122,9 @@ def _rows(query) -> list[OverviewRow]:
     return [make(*row) for row in cursor]
 
 
+Group = tuple[OverviewRow, ...]  # one registration: its latest period, then the one before if shown
+
+
 class OverviewSet:
     """One overview's rows, grouped per registration (its latest period, then the one before) and
     prepared once, so that filtering, sorting and summarising stay quick at 100,000 rows.
@@ -109,25 +132,50 @@ class OverviewSet:
     Filters and sorts work on registrations, never splitting a latest period from the one
     before it. `view()` without a sort key keeps the order the rows came in (overview_rows()
     returns them in the default order: red first, ending soonest first).
+
+    `replace()` brings a few professionals up to date in place: each registration goes where the
+    order puts it, found by bisection, so the cost hardly grows with the list; the last view and
+    its counts follow.
     """
 
     def __init__(self, rows: Sequence[OverviewRow]) -> None:
-        self.groups: list[tuple[OverviewRow, ...]] = _groups_in_order(rows) or _groups_by_key(rows)
+        self.groups: list[Group] = _groups_in_order(rows) or _groups_by_key(rows)
         self.row_count = len(rows)
-        self._by_name: list[tuple[OverviewRow, ...]] | None = None
+        self._by_name: list[Group] | None = None
+        self._of: dict[int, list[Group]] = {}  # professional id -> its registrations
+        for group in self.groups:
+            self._of.setdefault(group[0].professional_id, []).append(group)
+        self._registers = Counter(group[0].register for group in self.groups)
+        self._view: _View | None = None
 
     @property
-    def by_name(self) -> list[tuple[OverviewRow, ...]]:
+    def by_name(self) -> list[Group]:
         """The registrations in tiebreak order (name, register, number): the base of every sort."""
         if self._by_name is None:
             self._by_name = sorted(self.groups, key=_tiebreak)
         return self._by_name
 
+    @property
+    def professional_count(self) -> int:
+        return len(self._of)
+
+    @property
+    def registers(self) -> list[str]:
+        """The registers to choose from in the register filter (as registers_present)."""
+        return sorted(self._registers)
+
     def view(self, *, register: str = "", number: str = "", name: str = "", sort_key: str | None = None,
              reverse: bool = False) -> list[OverviewRow]:
-        """The rows to show: filtered (as filter_rows), then sorted (as sort_rows) when a key is given."""
-        groups = self.groups if sort_key is None else self.by_name
+        """The rows to show: filtered (as filter_rows), then sorted (as sort_rows) when a key is given.
+
+        Asked again with the same filters and sort, it returns the same list, which `replace()`
+        keeps up to date in place (show it again after a replace).
+        """
         number, needle = number.strip(), fold(name)
+        params = (register, number, needle, sort_key, reverse if sort_key is not None else False)
+        if self._view is not None and self._view.params == params:
+            return self._view.rows
+        groups = self.groups if sort_key is None else self.by_name
         if register or number or needle:
             groups = [group for group in groups
                       if (not register or group[0].register == register)
@@ -136,12 +184,174 @@ class OverviewSet:
         if sort_key is not None:
             primary = SORT_KEYS[sort_key]
             groups = sorted(groups, key=lambda group: primary(group[0]), reverse=reverse)  # stable: ties by name
-        return [row for group in groups for row in group]
+        rows = [row for group in groups for row in group]
+        self._view = _View(params, rows)
+        return rows
+
+    def summary(self, today: dt.date) -> Summary:
+        """summarise() of the last view's rows, from counts that replace() keeps up to date."""
+        if self._view is None:
+            self.view()
+        assert self._view is not None
+        return self._view.summary(today)
+
+    def position(self, professional_id: int, register: str | None = None, number: str | None = None) -> int | None:
+        """Where the last view shows this registration's latest period (without register and number: the
+        professional's first registration in it); None when it does not show it."""
+        if self._view is None:
+            return None
+        found = [self._view.index_of(group[0]) for group in self._of.get(professional_id, ())
+                 if register is None or (group[0].register, group[0].number) == (register, number)]
+        return min((index for index in found if index is not None), default=None)
+
+    def replace(self, professional_ids: Collection[int], rows: Sequence[OverviewRow]) -> None:
+        """Put `rows` in place of everything held for `professional_ids`: all of their rows, as
+        overview_rows(professional_ids=...) returns them (none: they left the overview).
+
+        Each registration is found and placed by bisection (O(log n)) plus a list insert or delete
+        (a memory move); the groups, `by_name` and the last view stay in their orders, as a fresh
+        set of the same rows would have them.
+        """
+        wanted = set(professional_ids)
+        new_groups = _groups_in_order(rows) or _groups_by_key(rows)
+        if any(group[0].professional_id not in wanted for group in new_groups):
+            raise ValueError("rows of a professional that is not being replaced")
+        for professional_id in wanted:
+            for group in self._of.pop(professional_id, ()):
+                self._remove(group)
+        for group in new_groups:
+            self._of.setdefault(group[0].professional_id, []).append(group)
+            self._insert(group)
+
+    def _remove(self, group: Group) -> None:
+        _delete(self.groups, group, _default_order)
+        if self._by_name is not None:
+            _delete(self._by_name, group, _tiebreak)
+        self._registers[group[0].register] -= 1
+        if not self._registers[group[0].register]:
+            del self._registers[group[0].register]
+        self.row_count -= len(group)
+        if self._view is not None:
+            self._view.remove(group)
+
+    def _insert(self, group: Group) -> None:
+        self.groups.insert(bisect_left(self.groups, _default_order(group), key=_default_order), group)
+        if self._by_name is not None:
+            self._by_name.insert(bisect_left(self._by_name, _tiebreak(group), key=_tiebreak), group)
+        self._registers[group[0].register] += 1
+        self.row_count += len(group)
+        if self._view is not None:
+            self._view.insert(group)
 
 
-def _groups_in_order(rows: Sequence[OverviewRow]) -> list[tuple[OverviewRow, ...]] | None:
+def _delete(groups: list[Group], group: Group, key: Callable[[Group], tuple]) -> None:
+    index = bisect_left(groups, key(group), key=key)
+    if index < len(groups) and groups[index] is group:
+        del groups[index]
+    else:  # rows that did not come in this order (a database collating differently): look it up
+        groups.remove(group)
+
+
+class _View:
+    """The last view's rows, in one flat list, kept up to date by OverviewSet.replace(): a registration
+    is found by bisection over the rows (a previous period belongs to the row above it)."""
+
+    def __init__(self, params: tuple, rows: list[OverviewRow]) -> None:
+        self.params = params
+        self.rows = rows
+        self.register, self.number, self.needle, sort_key, self.reverse = params
+        self.primary = None if sort_key is None else SORT_KEYS[sort_key]
+        self._counts: _Counts | None = None
+
+    def accepts(self, latest: OverviewRow) -> bool:
+        return ((not self.register or latest.register == self.register)
+                and (not self.number or self.number in latest.number)
+                and (not self.needle or self.needle in latest.search_name))
+
+    def before(self, a: OverviewRow, b: OverviewRow) -> bool:
+        """Whether registration `a` (its latest row) is shown above registration `b`."""
+        if self.primary is None:
+            return _default_key(a) < _default_key(b)
+        first, second = self.primary(a), self.primary(b)
+        if first != second:
+            return first > second if self.reverse else first < second
+        return _tiebreak_key(a) < _tiebreak_key(b)
+
+    def find(self, latest: OverviewRow) -> int:
+        """The index of the first row whose registration is not shown above `latest`'s."""
+        rows, low, high = self.rows, 0, len(self.rows)
+        while low < high:
+            middle = (low + high) // 2
+            row = rows[middle]
+            if self.before(row if row.is_latest else rows[middle - 1], latest):
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def index_of(self, latest: OverviewRow) -> int | None:
+        if not self.accepts(latest):
+            return None
+        index = self.find(latest)
+        if index < len(self.rows) and self.rows[index] is latest:
+            return index
+        try:
+            return self.rows.index(latest)  # rows in an order this view cannot bisect (see _delete)
+        except ValueError:
+            return None
+
+    def remove(self, group: Group) -> None:
+        index = self.index_of(group[0])
+        if index is None:
+            return
+        del self.rows[index:index + len(group)]
+        if self._counts is not None:
+            self._counts.add(group[0], -1)
+
+    def insert(self, group: Group) -> None:
+        if not self.accepts(group[0]):
+            return
+        index = self.find(group[0])
+        self.rows[index:index] = group
+        if self._counts is not None:
+            self._counts.add(group[0], 1)
+
+    def summary(self, today: dt.date) -> Summary:
+        horizon = _add_months(today, SOON_MONTHS)
+        if self._counts is None or self._counts.horizon != horizon:
+            self._counts = _Counts(self.rows, horizon)
+        return self._counts.summary()
+
+
+class _Counts:
+    """Per professional, how many of the view's registrations they have, red ones, and red ones ending soon."""
+
+    def __init__(self, rows: Sequence[OverviewRow], horizon: dt.date) -> None:
+        self.horizon = horizon
+        latest = [row for row in rows if row.is_latest]
+        red = [row for row in latest if row.status == Status.RED]
+        self.shown = Counter(row.professional_id for row in latest)
+        self.red = Counter(row.professional_id for row in red)
+        self.soon = Counter(row.professional_id for row in red if row.end_date <= horizon)
+
+    def add(self, latest: OverviewRow, step: int) -> None:
+        counters = [self.shown]
+        if latest.status == Status.RED:
+            counters.append(self.red)
+            if latest.end_date <= self.horizon:
+                counters.append(self.soon)
+        for counter in counters:
+            counter[latest.professional_id] += step
+            if not counter[latest.professional_id]:
+                del counter[latest.professional_id]
+
+    def summary(self) -> Summary:
+        return Summary(len(self.shown), len(self.red), len(self.soon))
+
+
+def _groups_in_order(rows: Sequence[OverviewRow]) -> list[Group] | None:
     """Groups in one pass when every previous period follows its latest one (as overview_rows() gives them)."""
-    groups: list[tuple[OverviewRow, ...]] = []
+    groups: list[Group] = []
     for row in rows:
         if row.is_latest:
             groups.append((row,))
@@ -154,7 +364,7 @@ def _groups_in_order(rows: Sequence[OverviewRow]) -> list[tuple[OverviewRow, ...
     return groups
 
 
-def _groups_by_key(rows: Sequence[OverviewRow]) -> list[tuple[OverviewRow, ...]]:
+def _groups_by_key(rows: Sequence[OverviewRow]) -> list[Group]:
     by_registration: dict[tuple, list[OverviewRow]] = {}
     for row in rows:
         by_registration.setdefault((row.professional_id, row.register, row.number), []).append(row)
@@ -165,8 +375,21 @@ def _not_latest(row: OverviewRow) -> bool:
     return not row.is_latest
 
 
-def _tiebreak(group: tuple[OverviewRow, ...]) -> tuple:
-    return group[0].sort_name, group[0].register, group[0].number
+def _tiebreak(group: Group) -> tuple:
+    return _tiebreak_key(group[0])
+
+
+def _tiebreak_key(row: OverviewRow) -> tuple:
+    return row.sort_name, row.register, row.number
+
+
+def _default_order(group: Group) -> tuple:
+    return _default_key(group[0])
+
+
+def _default_key(row: OverviewRow) -> tuple:
+    """overview_rows()' order, for a registration's latest row: red first, ending soonest, then the tiebreak."""
+    return row.status != Status.RED, row.end_date, row.sort_name, row.register, row.number
 
 
 def filter_rows(rows: Sequence[OverviewRow], *, register: str = "", number: str = "", name: str = ""

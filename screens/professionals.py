@@ -1,8 +1,11 @@
 """The Professionals tab: everyone who granted this employer access, with their latest periods."""
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import NamedTuple
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,14 +13,15 @@ from textual.widgets import Input, Select, Static
 
 from models.access import AccessDenied
 from models.accounts import Account
+from models.changes import Batch, Kind
 from models.clock import format_date
-from models.db import DatabaseBusy, db
-from models.export import ExportFailed, export_overview
-from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, registers_present, summarise
+from models.export import ExportResult, export_overview
+from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, overview_scope, summarise
 from models.removal import remove_professional
 from screens.dialogs import ConfirmDialog
 from screens.labels import status_text
 from tui import config
+from tui.kit.domain import REFUSALS, DomainWork
 from tui.plain import plain, visible
 from tui.table import Column, VirtualTable
 from tui.widgets import PlainInput
@@ -26,6 +30,10 @@ ALL_REGISTERS = ""
 FIRST_SCREEN = 100  # rows fetched first, so a large overview shows at once while the rest loads
 CELL_PADDING = 2  # VirtualTable pads each cell with a space on both sides
 SCROLLBAR = 2
+LIVE_LIMIT = 500  # more professionals changed at once than this: read the whole overview again
+LOADING = "Professionals worden geladen…"
+LOAD_FAILED = "De professionals konden niet worden geladen. Probeer het later opnieuw met ctrl+r."
+PARTLY_LOADED = "Niet alle professionals konden worden geladen. Probeer het later opnieuw met ctrl+r."
 
 
 def columns_for(width: int) -> list[Column]:
@@ -44,6 +52,17 @@ def columns_for(width: int) -> list[Column]:
     return [Column("name", "Naam", name_width), Column("register", "Register", register_width), *fixed]
 
 
+class Place(NamedTuple):
+    """The highlighted row, to find again after the rows changed: the same registration, else the same index."""
+
+    professional_id: int
+    register: str
+    number: str
+    is_latest: bool
+    index: int
+    top: int  # the first row on screen
+
+
 def render_cell(key: str, row: OverviewRow) -> Text:
     dim = "" if row.is_latest else "dim"
     if key == "register":
@@ -57,11 +76,17 @@ def render_cell(key: str, row: OverviewRow) -> Text:
     return Text(str(getattr(row, key)), style=dim)
 
 
-class ProfessionalsPane(Vertical):
+class ProfessionalsPane(DomainWork, Vertical):
     """Filters apply as the user types, in memory: no query per keystroke, whatever the size.
 
     Loading takes two queries: the first screen of rows, shown at once, then all rows, prepared
     for filtering and sorting (`OverviewSet`) off the UI thread and swapped in.
+
+    Live: committed changes arrive as batches (`data_changed`). The professionals they name are read
+    again (access checked at that moment) and put in place in the `OverviewSet`; everything is read
+    again when more may have changed (ctrl+r, many professionals, other branches in the overview).
+    One read at a time, so results land in the order they were read; changes arriving meanwhile are
+    read next. Filters, sort, the highlighted registration and the scroll position stay.
     """
 
     DEFAULT_CSS = """
@@ -80,10 +105,19 @@ class ProfessionalsPane(Vertical):
     def __init__(self, account: Account) -> None:
         super().__init__(id="professionals-pane")
         self.account = account
-        self.overview: OverviewSet | None = None  # None until all rows are in
-        self.professional_count = 0
+        self.overview: OverviewSet | None = None  # None until all rows are in (and after a refusal)
         self.shown: list[OverviewRow] = []
         self.sort_key, self.sort_reverse = DEFAULT_SORT, False
+        self.scope: frozenset[int] | None = None  # the branches the overview was read for (None: unknown)
+        self.reading = False  # a read for this pane is under way
+        self._pending: set[int] = set()  # professionals changed since the last read started
+        self._check_scope = False  # ... and branches or organisations too
+        self._read_all = False  # ... or anything
+        self._registers: list[str] = []
+
+    @property
+    def professional_count(self) -> int:
+        return self.overview.professional_count if self.overview is not None else 0
 
     def compose(self) -> ComposeResult:
         yield Static("Hieronder staan de professionals die inzage hebben verleend aan uw vestiging. Van elke "
@@ -95,8 +129,7 @@ class ProfessionalsPane(Vertical):
             yield PlainInput(placeholder="Naam", id="name-filter", max_length=100)
         yield Static("", id="summary")
         # Not `loading`: a loading widget cannot take the focus, and the rows should have it.
-        yield VirtualTable(columns_for(120), render_cell=render_cell, id="overview-table",
-                           empty_text="Professionals worden geladen…")
+        yield VirtualTable(columns_for(120), render_cell=render_cell, id="overview-table", empty_text=LOADING)
 
     def on_mount(self) -> None:
         if self.show_first_screen():
@@ -105,55 +138,155 @@ class ProfessionalsPane(Vertical):
     def show_first_screen(self) -> bool:
         """The first screen of rows, fetched here on the UI thread: one small query (a LIMIT), which
         in a worker took four times as long, queueing for the interpreter lock row by row while the
-        workspace was being drawn. Everything else loads in a worker."""
+        workspace was being drawn. Everything else loads in a worker (`run_domain`)."""
         try:
+            scope = overview_scope(self.account)  # first: a change to it meanwhile is caught by the next batch
             rows = overview_rows(self.account, self.app.clock.today(), limit=FIRST_SCREEN)
-        except AccessDenied as refused:
-            self.refused(str(refused))
+        except Exception as error:  # noqa: BLE001 - told to the user as run_domain tells it
+            self.read_refused(error)
             return False
         if len(rows) < FIRST_SCREEN:
-            self.loaded(OverviewSet(rows), rows)  # that is all of them
+            self.scope = scope
+            self.loaded(OverviewSet(rows))  # that is all of them
             return False
         self.query_one(VirtualTable).set_rows(rows)
+        self.shown = rows
         self.query_one("#summary", Static).update(Text("Alle professionals worden geladen…", style="dim"))
         return True
 
     def on_resize(self) -> None:
         self.query_one(VirtualTable).set_columns(columns_for(self.size.width))
 
-    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    # -- reading: all rows, or those of the professionals that changed -----------------------------------------
     def load(self) -> None:
-        """All rows, prepared for filtering and sorting off the UI thread, then swapped in."""
-        try:
-            with db.connection_context():
-                rows = overview_rows(self.account, self.app.clock.today())
-        except AccessDenied as refused:  # e.g. the branch was removed while signed in
-            self.app.call_from_thread(self.refused, str(refused))
+        """Read every row again (keeping filters, sort and the highlighted registration)."""
+        self._read_all = True
+        self.read_next()
+
+    def follow(self, professional_ids: Collection[int]) -> None:
+        """Read these professionals' rows again."""
+        self._pending.update(professional_ids)
+        self.read_next()
+
+    def data_changed(self, batch: Batch) -> None:
+        """Committed changes (from the app's change watcher; EVERYTHING on ctrl+r)."""
+        changed = batch.subjects(Kind.PROFESSIONAL)
+        if changed is None or len(changed | self._pending) > LIVE_LIMIT:
+            self._read_all = True
+        else:
+            self._pending |= changed
+        # Branches and organisations reach the overview through grants, which name their professionals,
+        # unless the account's own branches changed (removed, another manager, organisation suspended).
+        if batch.touches(Kind.ORGANISATION) or batch.touches(Kind.BRANCH) or \
+                batch.touches(Kind.ACCOUNT, self.account.id):
+            self._check_scope = True
+        self.read_next()
+
+    def read_next(self) -> None:
+        if self.reading:
+            return  # read when this one has landed
+        if self.overview is None and (self._pending or self._check_scope):
+            self._read_all = True  # nothing shown to bring up to date
+        account, today = self.account, self.app.clock.today()
+        if self._read_all:
+            self._read_all, self._check_scope = False, False
+            self._pending.clear()
+
+            def read_all() -> tuple[frozenset[int], OverviewSet]:
+                scope = overview_scope(account)
+                overview = OverviewSet(overview_rows(account, today))
+                overview.by_name  # noqa: B018 - the base of every sort, prepared here rather than on the first sort key
+                return scope, overview
+
+            self.reading = True
+            self.run_domain(read_all, self.all_read, self.read_refused, expected=(Exception,), group="overview")
+        elif self._pending or self._check_scope:
+            changed, check_scope = frozenset(self._pending), self._check_scope
+            self._pending, self._check_scope = set(), False
+
+            def read_some() -> tuple[frozenset[int] | None, list[OverviewRow]]:
+                scope = overview_scope(account) if check_scope else None
+                return scope, overview_rows(account, today, professional_ids=changed)
+
+            self.reading = True
+            self.run_domain(read_some, lambda result: self.some_read(changed, *result), self.read_refused,
+                            expected=(Exception,), group="overview")
+
+    def all_read(self, result: tuple[frozenset[int], OverviewSet]) -> None:
+        self.reading = False
+        self.scope, overview = result
+        self.loaded(overview)
+        self.read_next()
+
+    def some_read(self, changed: frozenset[int], scope: frozenset[int] | None, rows: list[OverviewRow]) -> None:
+        self.reading = False
+        if self.overview is None:  # refused meanwhile
+            self._read_all = True
+        elif scope is not None and scope != self.scope:
+            self._read_all = True  # other branches: any row may have come or gone
+        elif changed:
+            place = self.place()  # before the replace: the table shows the list it changes
+            self.overview.replace(changed, rows)
+            self.show_registers()
+            self.refilter(place)
+        self.read_next()
+
+    def read_refused(self, error: Exception) -> None:
+        """A read that was refused (AccessDenied: nothing may stay on screen) or failed."""
+        self.reading = False
+        if isinstance(error, AccessDenied):  # e.g. the branch was removed while signed in
+            self.refused(str(error))
             return
-        overview = OverviewSet(rows)
-        overview.by_name  # noqa: B018 - the base of every sort, prepared here rather than on the first sort key
-        self.app.call_from_thread(self.loaded, overview, rows)
+        if isinstance(error, REFUSALS):
+            self.show_refusal(error)  # e.g. DatabaseBusy: a calm warning
+        else:
+            self._failed(error)  # logged, and told in Dutch
+        # The rows on screen stay (what was read before); the next change or ctrl+r reads everything again.
+        self._read_all = True
+        table = self.query_one(VirtualTable)
+        if self.overview is None:
+            table.empty_text = LOAD_FAILED
+            table.refresh()
+            if self.shown:
+                self.query_one("#summary", Static).update(Text(PARTLY_LOADED, style="bold"))
 
     def refused(self, message: str) -> None:
+        self.overview, self.shown, self.scope = None, [], None
+        self._pending.clear()
         table = self.query_one(VirtualTable)
         table.empty_text = message
-        table.refresh()
+        table.set_rows([])
+        self.query_one("#summary", Static).update("")
+        self.show_registers()
 
-    def loaded(self, overview: OverviewSet, rows: list[OverviewRow]) -> None:
+    def loaded(self, overview: OverviewSet) -> None:
+        place = self.place()
         self.overview = overview
-        self.professional_count = len({row.professional_id for row in rows})
+        self.show_registers()
+        self.query_one(VirtualTable).empty_text = "Geen professionals gevonden."
+        self.refilter(place)
+
+    def show_registers(self) -> None:
+        """The register filter's choices, when they changed."""
+        registers = self.overview.registers if self.overview is not None else []
+        if registers == self._registers:
+            return
+        self._registers = registers
         select = self.query_one("#register-filter", Select)
         current = select.value
-        select.set_options((plain(register), register) for register in registers_present(rows))
-        if current in registers_present(rows):
+        select.set_options((plain(register), register) for register in registers)
+        if current in registers:
             select.value = current
-        self.query_one(VirtualTable).empty_text = "Geen professionals gevonden."
-        self.refilter()
 
+    # -- what is shown -----------------------------------------------------------------------------------------
     @on(Input.Changed, "#number-filter")
     @on(Input.Changed, "#name-filter")
     @on(Select.Changed, "#register-filter")
-    def refilter(self) -> None:
+    def filters_changed(self) -> None:
+        self.refilter()
+
+    def refilter(self, place: Place | None = None) -> None:
+        """Show the rows the filters and sort choose; with `place`, highlight that row again."""
         if self.overview is None:
             return  # still loading: the filters apply as soon as all rows are in
         register = self.query_one("#register-filter", Select).value
@@ -165,11 +298,39 @@ class ProfessionalsPane(Vertical):
             sort_key=None if in_default_order else self.sort_key,
             reverse=self.sort_reverse,
         )
-        self.query_one(VirtualTable).set_rows(self.shown)
+        table = self.query_one(VirtualTable)
+        table.set_rows(self.shown)
+        if place is not None:
+            self.restore(place)
         self.show_summary()
 
+    def place(self) -> Place | None:
+        table = self.query_one(VirtualTable)
+        row = table.current_row
+        if row is None:
+            return None
+        return Place(row.professional_id, row.register, row.number, row.is_latest, table.cursor_row,
+                     round(table.scroll_y))
+
+    def restore(self, place: Place) -> None:
+        """The same registration highlighted (else another of the professional's, else the same index), on the
+        same line of the screen when it can be: rows that came or went above it do not move it."""
+        assert self.overview is not None
+        table = self.query_one(VirtualTable)
+        index = self.overview.position(place.professional_id, place.register, place.number)
+        if index is None:
+            index = self.overview.position(place.professional_id)
+        elif not place.is_latest and index + 1 < len(self.shown) and not self.shown[index + 1].is_latest:
+            index += 1  # the previous period was highlighted, and is still shown
+        if index is None:
+            index = place.index
+        index = max(0, min(index, len(self.shown) - 1))
+        table.scroll_to(y=max(0, place.top + index - place.index), animate=False, force=True)
+        table.move_cursor(index)
+
     def show_summary(self) -> None:
-        summary = summarise(self.shown, self.app.clock.today())
+        today = self.app.clock.today()
+        summary = self.overview.summary(today) if self.overview is not None else summarise(self.shown, today)
         line = Text(f"{summary.professionals} professionals")
         line.append(" · ")
         line.append(f"{summary.red} met een rode periode", style="red" if summary.red else "")
@@ -187,6 +348,7 @@ class ProfessionalsPane(Vertical):
         table.sort_column, table.sort_reverse = event.column_key, event.reverse
         self.refilter()
 
+    # -- actions -----------------------------------------------------------------------------------------------
     @on(VirtualTable.RowSelected)
     def action_open(self) -> None:
         row = self.query_one(VirtualTable).current_row
@@ -217,33 +379,32 @@ class ProfessionalsPane(Vertical):
             "De professional ziet dat u de inzage hebt beëindigd. Alleen de professional kan u opnieuw "
             "inzage geven.", "Verwijderen"), confirmed)
 
-    @work(thread=True, group="remove", exit_on_error=False)
     def remove(self, professional_id: int, name: str) -> None:
-        try:
-            with db.connection_context():
-                remove_professional(self.account, professional_id, self.app.clock)
-        except (AccessDenied, DatabaseBusy) as refused:  # e.g. the professional revoked it a moment ago
-            self.app.call_from_thread(self.notify, str(refused), severity="warning")
-        else:
-            self.app.call_from_thread(self.notify, visible(f"{name} is uit uw overzicht verwijderd."), markup=False)
-        self.app.call_from_thread(self.load)
+        account, clock = self.account, self.app.clock
+
+        def removed(_count: int) -> None:
+            self.notify(visible(f"{name} is uit uw overzicht verwijderd."), markup=False)
+            self.follow({professional_id})
+
+        def refused(refusal: Exception) -> None:  # e.g. the professional revoked it a moment ago
+            self.show_refusal(refusal)
+            self.follow({professional_id})
+
+        self.run_domain(lambda: remove_professional(account, professional_id, clock), removed, refused,
+                        group="remove")
 
     def action_export(self) -> None:
         """Export what the filters and sort show; the model asks again who may be in it, and records it."""
         register = self.query_one("#register-filter", Select).value
         in_default_order = self.sort_key == DEFAULT_SORT and not self.sort_reverse
-        self.export(register if isinstance(register, str) else ALL_REGISTERS,
-                    self.query_one("#number-filter", Input).value, self.query_one("#name-filter", Input).value,
-                    None if in_default_order else self.sort_key, self.sort_reverse)
+        account, clock, folder = self.account, self.app.clock, config.export_dir()
+        filters = dict(register=register if isinstance(register, str) else ALL_REGISTERS,
+                       number=self.query_one("#number-filter", Input).value,
+                       name=self.query_one("#name-filter", Input).value,
+                       sort_key=None if in_default_order else self.sort_key, reverse=self.sort_reverse)
 
-    @work(thread=True, group="export", exit_on_error=False)
-    def export(self, register: str, number: str, name: str, sort_key: str | None, reverse: bool) -> None:
-        try:
-            with db.connection_context():
-                result = export_overview(self.account, self.app.clock, config.export_dir(), register=register,
-                                         number=number, name=name, sort_key=sort_key, reverse=reverse)
-        except (AccessDenied, DatabaseBusy, ExportFailed) as refused:
-            self.app.call_from_thread(self.notify, visible(str(refused)), severity="warning", markup=False)
-            return
-        self.app.call_from_thread(self.notify, visible(f"{result.rows} rijen geëxporteerd naar {result.path}"),
-                                  title="Export klaar", timeout=20, markup=False)
+        def exported(result: ExportResult) -> None:
+            self.notify(visible(f"{result.rows} rijen geëxporteerd naar {result.path}"), title="Export klaar",
+                        timeout=20, markup=False)
+
+        self.run_domain(lambda: export_overview(account, clock, folder, **filters), exported, group="export")

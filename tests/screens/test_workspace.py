@@ -1,0 +1,138 @@
+"""The workspace shell and the worker helper every screen shares: failures reach the user, ctrl+r,
+the header's time, midnight, and one watcher per app."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+
+from models.access import AccessDenied
+from screens.employer import EmployerScreen
+from screens.professional import ProfessionalScreen
+from tests import story
+from tests.screens.helpers import eventually, notifications, settle
+from tests.screens.test_employer import names
+from tests.screens.test_login import app_for, log_in
+from tui.kit.domain import SOMETHING_WENT_WRONG, DomainWork
+
+
+class Worker(DomainWork, Vertical):
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[object] = []
+        self.reset = 0
+
+    def domain_failed(self) -> None:
+        super().domain_failed()
+        self.reset += 1
+
+
+class KitApp(App):
+    def compose(self) -> ComposeResult:
+        yield Worker()
+
+
+async def test_a_failure_in_background_work_always_reaches_the_user(sqlite_db):
+    app = KitApp()
+    async with app.run_test(notifications=True) as pilot:
+        pane = app.query_one(Worker)
+        pane.busy = True
+        pane.run_domain(lambda: 1 / 0, pane.results.append)
+        await settle(pilot)
+        assert SOMETHING_WENT_WRONG in notifications(app)
+        assert pane.results == [] and pane.reset == 1 and not pane.busy
+
+
+async def test_a_refusal_is_told_calmly_and_a_result_arrives_on_the_ui_thread(sqlite_db):
+    app = KitApp()
+    async with app.run_test(notifications=True) as pilot:
+        pane = app.query_one(Worker)
+        pane.run_domain(lambda: (_ for _ in ()).throw(AccessDenied("U mag dit niet zien.")))
+        seen: list[bool] = []
+        pane.run_domain(lambda: 42, lambda value: seen.append(threading.current_thread() is threading.main_thread()))
+        await settle(pilot)
+        assert "U mag dit niet zien." in notifications(app) and SOMETHING_WENT_WRONG not in notifications(app)
+        assert seen == [True]
+
+
+async def test_a_result_for_a_pane_that_left_is_dropped(sqlite_db):
+    app = KitApp()
+    async with app.run_test(notifications=True) as pilot:
+        pane = app.query_one(Worker)
+        release = threading.Event()
+        pane.run_domain(lambda: release.wait(5), pane.results.append)
+        await pane.remove()
+        release.set()
+        await settle(pilot)
+        assert pane.results == [] and notifications(app) == []
+
+
+async def test_only_the_newest_of_exclusive_loads_is_shown(sqlite_db):
+    app = KitApp()
+    async with app.run_test() as pilot:
+        pane = app.query_one(Worker)
+        release = threading.Event()
+        pane.run_domain(lambda: release.wait(5) and "old", pane.results.append, exclusive=True, group="load")
+        pane.run_domain(lambda: "new", pane.results.append, exclusive=True, group="load")
+        release.set()
+        await settle(pilot)
+        assert pane.results == ["new"]
+
+
+# -- the shell ------------------------------------------------------------------------------------------------------
+async def test_ctrl_r_refreshes_and_the_header_says_when(sqlite_db, clock, tmp_path):
+    cast = story.employers()
+    story.latest_period(story.registration(cast.test, story.register()))
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        assert isinstance(app.screen, EmployerScreen)
+        assert "bijgewerkt 10:00:00" in app.screen.sub_title
+        assert names(app) == []
+        story.grant(cast.test, cast.overvecht)  # written without the change feed: only ctrl+r shows it
+        clock.advance(dt.timedelta(minutes=5))
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert names(app) == ["T. Test"]
+        assert "bijgewerkt 10:05:00" in app.screen.sub_title
+
+
+async def test_at_midnight_an_ended_grant_leaves_the_overview(sqlite_db, clock, tmp_path):
+    cast = story.employers()
+    story.latest_period(story.registration(cast.test, story.register()))
+    story.grant(cast.test, cast.overvecht, end_date=clock.today())  # in force today, not tomorrow
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        assert names(app) == ["T. Test"]
+        clock.advance(dt.timedelta(days=1))
+        app.last_input = clock.now()  # not idle
+        app.lock_if_idle()  # the app's periodic check notices the new day
+        await eventually(pilot, lambda: names(app) == [])
+
+
+async def test_one_watcher_per_app_and_it_stops_with_the_app(sqlite_db, clock, tmp_path):
+    story.employers()
+    before = [thread.name for thread in threading.enumerate()].count("inzage-change-watcher")
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        await pilot.press("f3", "f4", "f5", "f2")  # every tab shown: still one watcher
+        names = [thread.name for thread in threading.enumerate()]
+        assert names.count("inzage-change-watcher") == before + 1
+    assert not any(thread.name == "inzage-change-watcher" and thread.is_alive() for thread in threading.enumerate())
+
+
+async def test_every_role_has_the_shell_keys(sqlite_db, clock, tmp_path):
+    cast = story.employers()
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, story.account_of(cast.test).username, story.PASSWORD)
+        assert isinstance(app.screen, ProfessionalScreen)
+        keys = {binding.key for binding in app.screen.BINDINGS}
+        assert {"f2", "f3", "f4", "f7", "ctrl+l", "ctrl+r"} <= keys
+        await pilot.press("f7")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SshKeysScreen"
