@@ -54,17 +54,22 @@ class Dossier:
 
 
 @retry_on_conflict
-def open_dossier(account: Account, professional_id: int, clock: Clock) -> Dossier:
+def open_dossier(account: Account, professional_id: int, clock: Clock, *, record_view: bool = True) -> Dossier:
     """The latest period per registration, with progress per rule and its activities — nothing older.
 
-    Only for an employer whose branch the professional granted access in force today;
-    every opening is recorded, because the professional can see who looked.
+    Only for an employer whose branch the professional granted access in force today, checked on
+    every call. Every opening is recorded, because the professional can see who looked; a dossier
+    that is already open and reads itself again because something changed (`record_view=False`)
+    is checked the same way but not recorded again: the professional's "Wie keek er" would
+    otherwise grow a line with every change anyone made.
     """
     require_employer(account)
     now, today = clock.now(), clock.today()
     if not visible_professionals(account, today).where(AccessGrant.professional == professional_id).exists():
         raise AccessDenied(NOT_VISIBLE)
     dossier = dossier_of(professional_id)
+    if not record_view:
+        return dossier
     branch = Branch.select().where(Branch.id.in_(own_branches(account))).get()  # exists: access was checked
     AuditEvent.record(now, Action.DOSSIER_VIEWED, actor=account, professional=professional_id, branch=branch,
                       organisation=branch.organisation_id)

@@ -1,15 +1,23 @@
 """Wie heeft mijn dossier bekeken: every opening of the professional's dossier by an employer, and every
-export of an employer's overview that held the professional, newest first."""
+export of an employer's overview that held the professional, newest first.
+
+Live: a new look shows while the tab is in view. A look while the tab is hidden only marks the pane
+out of date, and it reads again when it is shown: an export names every professional of an
+organisation, and each of their sessions need not read its log for a tab nobody is looking at.
+"""
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
 from models.access_log import LookRow, who_looked
 from models.accounts import Account
 from models.audit import Action
+from models.changes import Batch, Kind
 from models.clock import format_date
+from screens.period_view import same_place
 from tui.plain import cell
 from tui.widgets import DomainPane
 
@@ -22,7 +30,7 @@ WHAT = {Action.DOSSIER_VIEWED: "dossier bekeken door", Action.PROFESSIONALS_EXPO
 
 
 class AccessLogPane(DomainPane):
-    """A read-only table of who looked; it reloads whenever it is shown (or on `reload()`)."""
+    """A read-only table of who looked; it reads it on first showing, on `reload()`, and when someone looks."""
 
     DEFAULT_CSS = """
     AccessLogPane {
@@ -43,6 +51,7 @@ class AccessLogPane(DomainPane):
         super().__init__(id=id, classes=classes)
         self.account = account
         self.looks: list[LookRow] = []
+        self.stale = True  # read when next shown
 
     def compose(self) -> ComposeResult:
         yield Label("Wie heeft mijn dossier bekeken", classes="section-title")
@@ -57,19 +66,31 @@ class AccessLogPane(DomainPane):
         focused = self.screen.focused
         if focused is None or self not in focused.ancestors:
             self.query_one(DataTable).focus()
-        self.reload()
+        if self.stale:
+            self.reload()
+
+    def data_changed(self, batch: Batch) -> None:
+        """Live data: someone opened this dossier, or exported a list that may hold it."""
+        if not batch.touches(Kind.LOOKED, self.account.professional_id):
+            return
+        if all(node.display for node in self.ancestors_with_self if isinstance(node, Widget)):
+            self.reload()
+        else:
+            self.stale = True
 
     def reload(self) -> None:
+        self.stale = False
         account = self.account
-        self.run_domain(lambda: who_looked(account), self.show_looks)
+        self.run_domain(lambda: who_looked(account), self.show_looks, group="looks", exclusive=True)
 
     def show_looks(self, looks: list[LookRow]) -> None:
         self.looks = looks
         table = self.query_one(DataTable)
-        table.clear()
-        for look in looks:
-            when = f"{format_date(look.at.date())} {look.at:%H:%M}"
-            table.add_row(Text(when), Text(WHAT[look.kind]), cell(look.viewer), cell(look.organisation),
-                          cell(look.branch))
+        with same_place(table):  # newest first: a new line comes on top, the cursor stays on the same line
+            table.clear()
+            for number, look in zip(range(len(looks), 0, -1), looks, strict=True):  # numbered from the oldest
+                when = f"{format_date(look.at.date())} {look.at:%H:%M}"
+                table.add_row(Text(when), Text(WHAT[look.kind]), cell(look.viewer), cell(look.organisation),
+                              cell(look.branch), key=str(number))
         table.display = bool(looks)
         self.query_one("#looks-empty").set_class(bool(looks), "-hidden")

@@ -1,33 +1,38 @@
-"""A professional's dossier: the latest period per registration, progress per rule, the activities."""
+"""A professional's dossier as an employer sees it: the latest period per registration, progress per rule,
+the activities.
+
+It follows changes while it is open: when the professional's dossier or grants change, or an
+organisation, a branch or the employer's own account does, it reads the dossier again through the
+model, which checks access every time (a refresh is not recorded as another view). When access
+has ended the screen closes at once, with nothing of the dossier left on it.
+"""
 from __future__ import annotations
 
-from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label
 
 from models.access import AccessDenied
 from models.accounts import Account
-from models.clock import format_date
-from models.db import DatabaseBusy, db
-from models.dossier import Dossier, PeriodView, open_dossier
-from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
-from tui.plain import cell, plain
+from models.changes import Batch, Kind
+from models.dossier import Dossier, open_dossier
+from screens.period_view import PanelLayout, PeriodPanel, show_periods
+from tui.kit.domain import DomainWork
+from tui.plain import plain, visible
 from tui.widgets import Header
 
-TITLE_WIDTH = 50  # wider titles are cut in the table and shown whole below it
+NO_PERIODS = "Deze professional heeft nog geen registratieperiode."
+ACCESS_ENDED = "U heeft geen inzage meer in dit dossier: de inzage is beëindigd."
+LAYOUT = PanelLayout(title_width=50)  # wider titles are cut in the table and shown whole below it
 
 
-class DossierScreen(Screen):
+class DossierScreen(DomainWork, Screen):
     BINDINGS = [Binding("escape", "back", "Terug")]
     DEFAULT_CSS = """
     DossierScreen #dossier { padding: 0 2; }
-    DossierScreen .period-title { text-style: bold; margin-top: 1; color: $accent; }
-    DossierScreen DataTable { height: auto; max-height: 16; margin-top: 1; }
-    DossierScreen .reflection { margin: 0 0 1 2; color: $text-muted; height: auto; }
+    DossierScreen #periods { height: auto; }
     """
 
     def __init__(self, account: Account, professional_id: int, name: str) -> None:
@@ -35,80 +40,80 @@ class DossierScreen(Screen):
         self.account = account
         self.professional_id = professional_id
         self.professional_name = name
-        self.reflections: dict[str, dict[str, tuple[str, str | None]]] = {}  # table -> row -> title, reflection
+        self.shown_once = False  # the first reading is the opening (recorded); later ones are refreshes
+        self.read_again = False  # a change came before the opening was shown
+        self.closing = False
+        self.dismissed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield VerticalScroll(Label(plain(f"Dossier van {self.professional_name}"), classes="form-title"),
-                             id="dossier")
+        with VerticalScroll(id="dossier"):
+            yield Label(plain(f"Dossier van {self.professional_name}"), id="dossier-title", classes="form-title")
+            yield Vertical(id="periods")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#dossier").loading = True
+        self.app.data_changed.subscribe(self, self.data_changed)
         self.load()
 
-    @work(thread=True, exit_on_error=False)
+    # -- reading the dossier, now and whenever it changes -------------------------------------------------------
     def load(self) -> None:
-        try:
-            with db.connection_context():
-                dossier = open_dossier(self.account, self.professional_id, self.app.clock)
-        except (AccessDenied, DatabaseBusy) as refused:
-            self.app.call_from_thread(self.refused, str(refused))
+        account, professional_id, clock = self.account, self.professional_id, self.app.clock
+        record_view = not self.shown_once
+        self.run_domain(lambda: open_dossier(account, professional_id, clock, record_view=record_view),
+                        self.show, self.refused, group="dossier", exclusive=True)
+
+    def data_changed(self, batch: Batch) -> None:
+        """Live data: what this dossier shows, or whether this employer may still see it, may have changed."""
+        if self.closing:
             return
-        self.app.call_from_thread(self.show, dossier)
+        if (batch.touches(Kind.PROFESSIONAL, self.professional_id) or batch.touches(Kind.ORGANISATION)
+                or batch.touches(Kind.BRANCH) or batch.touches(Kind.ACCOUNT, self.account.id)):
+            if self.shown_once:
+                self.load()
+            else:  # the opening (the one recorded view) is still under way: read again once it is shown
+                self.read_again = True
 
-    def refused(self, message: str) -> None:
-        self.notify(message, severity="warning")
-        self.dismiss()
+    async def show(self, dossier: Dossier) -> None:
+        if self.closing:
+            return
+        self.shown_once = True
+        self.query_one("#dossier-title", Label).update(plain(f"Dossier van {dossier.name}"))
+        await show_periods(self.query_one("#periods"), dossier.periods, LAYOUT, empty=NO_PERIODS)
+        self.query_one("#dossier").loading = False
+        if self.read_again:
+            self.read_again = False
+            self.load()
 
-    def show(self, dossier: Dossier) -> None:
-        container = self.query_one("#dossier")
-        container.loading = False
-        if not dossier.periods:
-            container.mount(Static("Deze professional heeft nog geen registratieperiode."))
-        for index, period in enumerate(dossier.periods):
-            container.mount_all(self.period_widgets(index, period))
+    async def refused(self, refusal: Exception) -> None:
+        """No (more) access: close, leaving nothing of the dossier. A busy database while the dossier is
+        shown is only a warning: what is shown was checked a moment ago, and the next change reads again."""
+        if isinstance(refusal, AccessDenied) or not self.shown_once:
+            message = ACCESS_ENDED if self.shown_once and isinstance(refusal, AccessDenied) else str(refusal)
+            await self.close(message)
+        else:
+            self.notify(visible(str(refusal)), severity="warning", timeout=10, markup=False)
 
-    def period_widgets(self, index: int, period: PeriodView) -> list:
-        title = plain(f"{period.register} · {period.number} · {REGISTRATION_TYPE[period.registration_type]}")
-        summary = Text(f"Periode {format_date(period.start_date)} t/m {format_date(period.end_date)}   ")
-        summary.append_text(status_text(period.status))
-        if period.is_first:
-            summary.append("   aanmeldperiode", style="italic")
-        rules = Text()
-        for rule in period.rules:
-            if rule.required is None and rule.group == "other":
-                continue  # no maximum for "other": nothing to show
-            rules.append(f"{RULE[rule.group]:<22}")
-            rules.append_text(progress_bar(rule.achieved, rule.required, is_maximum=rule.is_maximum))
-            rules.append("\n")
-        table = DataTable(id=f"activities-{index}", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Datum", "Titel", "Categorie", "Punten", "Aanbieder")
-        reflections: dict[str, tuple[str, str | None]] = {}
-        for number, line in enumerate(period.activities):
-            key = str(number)
-            table.add_row(format_date(line.date), cell(line.title, TITLE_WIDTH),
-                          CATEGORY.get(line.category, line.category), Text(str(line.points), justify="right"),
-                          cell(line.provider), key=key)
-            reflections[key] = (line.title, line.reflection)
-        self.reflections[table.id] = reflections
-        if not period.activities:
-            table.add_row("", Text("Nog geen activiteiten in deze periode.", style="dim"), "", "", "")
-        rules.rstrip()
-        return [Static(title, classes="period-title"), Static(summary), Static(rules), table,
-                Static("", id=f"reflection-{index}", classes="reflection")]
+    async def close(self, message: str) -> None:
+        self.closing = True
+        await self.query_one("#periods").remove_children()
+        self.query_one("#dossier-title", Label).update("")
+        self.query_one("#dossier").loading = False
+        self.notify(visible(message), severity="warning", timeout=10, markup=False)
+        if self.is_active:  # on top: not merely visible under a dialog
+            self.action_back()
+        # else a dialog (help, the command palette) is in front: the screen closes when it is back on top
 
-    @on(DataTable.RowHighlighted)
-    def show_reflection(self, event: DataTable.RowHighlighted) -> None:
-        table = event.data_table
-        title, text = self.reflections.get(table.id, {}).get(event.row_key.value if event.row_key else "", ("", None))
-        index = table.id.removeprefix("activities-")
-        shown = Text("")
-        if len(title) > TITLE_WIDTH:  # cut in the table: here in full
-            shown += Text("Titel: ", style="bold") + plain(title) + Text("\n")
-        if text:
-            shown += Text("Reflectie: ", style="bold") + plain(text, multiline=True)
-        self.query_one(f"#reflection-{index}", Static).update(shown)
+    def on_screen_resume(self) -> None:
+        if self.closing:
+            self.action_back()
+
+    def domain_failed(self) -> None:
+        super().domain_failed()
+        self.query_one("#dossier").loading = False
 
     def action_back(self) -> None:
-        self.dismiss()
+        if not self.dismissed:
+            self.dismissed = True
+            self.dismiss()

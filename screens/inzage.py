@@ -3,6 +3,8 @@
 A adds branches of an organisation (GrantPicker), D changes the end date of the highlighted grant,
 Delete marks it for revocation, Ctrl+S saves the whole change set, Escape (or Ctrl+Z) undoes it.
 Unsaved changes are marked with * until they are saved; the host asks `confirm_leave` before leaving.
+The table follows changes made elsewhere (an employer ending an inzage, a branch renamed) without
+losing pending changes; a line on the pane says who changed what meanwhile.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,12 +22,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState, get_current_worker
 
-from models.access import AccessDenied
 from models.accounts import Account
+from models.changes import Batch, Kind, changed_by
 from models.clock import format_date, to_local
-from models.db import db
 from models.inzage import (
     MAX_CHOICES,
     BranchChoice,
@@ -42,8 +42,9 @@ from models.inzage import (
 )
 from models.validation import FieldError
 from screens.dialogs import ConfirmDialog
-from tui.kit.domain import SOMETHING_WENT_WRONG
 from screens.labels import MANAGER_ROLE
+from screens.period_view import same_place
+from tui.kit.domain import DomainWork
 from tui.plain import plain, visible
 from tui.widgets import DomainPane, FormField, PlainInput
 
@@ -65,6 +66,13 @@ SAVED = "De wijzigingen zijn opgeslagen. De organisaties zien dit meteen."
 NOTHING_TO_SAVE = "Er zijn geen wijzigingen om op te slaan."
 ALREADY_ENDED = "Deze inzage is al beëindigd. Voeg de organisatie opnieuw toe (A) om weer inzage te geven."
 CHOOSE_BRANCHES = "Kies eerst een organisatie en vink daarna een of meer vestigingen of afdelingen aan."
+MEANWHILE = "De inzage is intussen gewijzigd door {names}."
+STILL_THERE = ("Uw niet-opgeslagen wijzigingen staan er nog; kies Ctrl+S om ze op te slaan of Escape om ze los "
+               "te laten.")
+OTHERS_STILL_THERE = ("Uw andere niet-opgeslagen wijzigingen staan er nog; kies Ctrl+S om ze op te slaan of Escape "
+                      "om ze los te laten.")
+LAPSED = "Uw wijziging voor {where} is vervallen: die inzage is intussen beëindigd."
+LAPSED_MANY = "Uw wijzigingen voor {where} zijn vervallen: die inzage is intussen beëindigd."
 LEAVE_QUESTION = ("U heeft wijzigingen in de inzage die nog niet zijn opgeslagen. Als u verdergaat, gaan ze "
                   "verloren. Kies Annuleren en daarna Ctrl+S om ze op te slaan.")
 COLUMNS = ("Naam", "E-mailadres", "Instituut", "Vestiging", "Geautoriseerd\ntot", "Rol(len)", "Status")
@@ -132,7 +140,7 @@ class InzagePane(DomainPane):
         max-height: 1fr;
         margin: 1 0;
     }
-    InzagePane > #grants-pending {
+    InzagePane > #grants-pending, InzagePane > #grants-meanwhile {
         color: $warning;
     }
     InzagePane > .-hidden {
@@ -155,6 +163,7 @@ class InzagePane(DomainPane):
         self.adds: list[PendingAdd] = []
         self.changes: dict[int, dt.date | None] = {}  # grant id -> new end date
         self.revokes: set[int] = set()
+        self.meanwhile = ""  # what changed elsewhere under pending changes; shown until the user acts on it
 
     def compose(self) -> ComposeResult:
         yield Label("Inzage voor organisaties", classes="section-title")
@@ -162,6 +171,7 @@ class InzagePane(DomainPane):
         yield Static(HOW_TO, classes="hint")
         yield DataTable(id="grants-table", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Static(EMPTY, id="grants-empty", classes="hint -hidden")
+        yield Static("", id="grants-meanwhile", classes="-hidden")
         yield Static(PENDING, id="grants-pending", classes="-hidden")
 
     def on_mount(self) -> None:
@@ -183,33 +193,75 @@ class InzagePane(DomainPane):
                             revoke=set(self.revokes))
 
     # -- loading and showing ---------------------------------------------------------------------------
-    def load(self) -> None:
+    def load(self, batch: Batch | None = None) -> None:
+        """Read the grants again. With `batch` (changes committed elsewhere) while changes are pending,
+        find out who else made them, to tell the user."""
         account, today = self.account, self.app.clock.today()
-        self.run_domain(lambda: my_grants(account, today), self.show_rows)
+        ask = batch is not None and self.has_unsaved_changes and batch.by_others(account.id)
 
-    def show_rows(self, rows: list[GrantRow]) -> None:
-        self.rows = rows
+        def read() -> tuple[list[GrantRow], str]:
+            return my_grants(account, today), changed_by(batch, account.id) if ask else ""
+
+        self.run_domain(read, lambda found: self.show_rows(*found), group="grants", exclusive=True)
+
+    def data_changed(self, batch: Batch) -> None:
+        """Live data: the professional's grants changed, or an organisation or branch in the table did."""
+        if not self.busy and self.concerns(batch):  # while saving: the save reads the grants when it is done
+            self.load(batch)
+
+    def concerns(self, batch: Batch) -> bool:
+        if batch.touches(Kind.PROFESSIONAL, self.account.professional_id):
+            return True
+        for kind, shown in ((Kind.ORGANISATION, {row.organisation_id for row in self.rows}),
+                            (Kind.BRANCH, {row.branch_id for row in self.rows})):
+            changed = batch.subjects(kind)
+            if changed is None or changed & shown:
+                return True
+        return False
+
+    def show_rows(self, rows: list[GrantRow], others: str = "") -> None:
+        """The grants as now stored, under the pending changes. A pending change to a grant that has
+        ended meanwhile is dropped, and said so; a change someone else made is named."""
+        before, self.rows = self.rows, rows
         live = {row.id for row in rows if row.live}
+        lapsed = [row for row in rows if (row.id in self.changes or row.id in self.revokes) and row.id not in live]
         self.changes = {grant_id: end for grant_id, end in self.changes.items() if grant_id in live}
         self.revokes &= live
+        news = []
+        if others and rows != before:
+            news.append(MEANWHILE.format(names=others))
+        if lapsed:
+            where = ", ".join(f"{row.branch} ({row.organisation})" for row in lapsed)
+            news.append((LAPSED if len(lapsed) == 1 else LAPSED_MANY).format(where=where))
+        if news:
+            if self.has_unsaved_changes:
+                news.append(OTHERS_STILL_THERE if lapsed else STILL_THERE)
+            self.meanwhile = " ".join(news)
+            self.notify(visible(self.meanwhile), severity="warning", timeout=10, markup=False)
         self.render_rows()
 
     def render_rows(self) -> None:
         table = self.query_one(DataTable)
-        current = self.current_key()
-        table.clear()
-        for index, add in enumerate(self.adds):
-            branch = add.branch
-            values = ["* " + branch.manager_name, "", add.organisation, branch.name, format_date(add.end_date),
-                      roles_text(branch.role, branch.is_admin), "nieuw, nog niet opgeslagen"]
-            table.add_row(*cells(values, status_style="bold"), key=f"add-{index}", height=None)
-        for row in self.rows:
-            table.add_row(*self.grant_cells(row), key=f"grant-{row.id}", height=None)
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with same_place(table):
+            table.clear()
+            for index, add in enumerate(self.adds):
+                branch = add.branch
+                values = ["* " + branch.manager_name, "", add.organisation, branch.name, format_date(add.end_date),
+                          roles_text(branch.role, branch.is_admin), "nieuw, nog niet opgeslagen"]
+                table.add_row(*cells(values, status_style="bold"), key=f"add-{index}", height=None)
+            for row in self.rows:
+                table.add_row(*self.grant_cells(row), key=f"grant-{row.id}", height=None)
         self.query_one("#grants-empty").set_class(table.row_count > 0, "-hidden")
+        meanwhile = self.query_one("#grants-meanwhile", Static)
+        meanwhile.update(plain(self.meanwhile))
+        meanwhile.set_class(not self.meanwhile, "-hidden")
         self.query_one("#grants-pending").set_class(not self.has_unsaved_changes, "-hidden")
         self.refresh_bindings()
+
+    def user_changed(self) -> None:
+        """The user changed the pending set: the note about changes made elsewhere has been seen."""
+        self.meanwhile = ""
+        self.render_rows()
 
     def grant_cells(self, row: GrantRow) -> list[Text]:
         end, status, style, mark = row.end_date, state_text(row), "", ""
@@ -255,7 +307,7 @@ class InzagePane(DomainPane):
     def picked(self, picked: PickedBranches | None) -> None:
         if picked is not None:
             self.adds += [PendingAdd(branch, picked.organisation, picked.end_date) for branch in picked.branches]
-            self.render_rows()
+            self.user_changed()
 
     def action_change_date(self) -> None:
         target = self.current()
@@ -279,13 +331,16 @@ class InzagePane(DomainPane):
         if isinstance(target, int):
             add = self.adds[target]
             self.adds[target] = PendingAdd(add.branch, add.organisation, end)
+        elif not any(row.id == target.id and row.live for row in self.rows):  # ended while the dialog was open
+            self.notify(ALREADY_ENDED, severity="warning")
+            return
         else:
             self.revokes.discard(target.id)
             if end == target.end_date:
                 self.changes.pop(target.id, None)
             else:
                 self.changes[target.id] = end
-        self.render_rows()
+        self.user_changed()
 
     def action_revoke(self) -> None:
         target = self.current()
@@ -301,7 +356,7 @@ class InzagePane(DomainPane):
         else:
             self.revokes.add(target.id)
             self.changes.pop(target.id, None)
-        self.render_rows()
+        self.user_changed()
 
     # -- saving and undoing ----------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -327,7 +382,7 @@ class InzagePane(DomainPane):
 
     def discard(self) -> None:
         self.adds, self.changes, self.revokes = [], {}, set()
-        self.render_rows()
+        self.user_changed()
 
     def action_discard(self) -> None:
         if self.has_unsaved_changes:
@@ -393,7 +448,7 @@ class EndDateDialog(ModalScreen[tuple[dt.date | None] | None]):
         self.dismiss(None)
 
 
-class GrantPicker(ModalScreen[PickedBranches | None]):
+class GrantPicker(DomainWork, ModalScreen[PickedBranches | None]):
     """Organisatie toevoegen: search an approved organisation, tick branches, optionally an end date."""
 
     DEFAULT_CSS = """
@@ -453,13 +508,10 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
     def search_changed(self, event: Input.Changed) -> None:
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def search(self, text: str) -> None:
-        worker = get_current_worker()
-        with db.connection_context():
-            found = choosable_organisations(self.account, text, MAX_CHOICES)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_organisations, found)
+        account = self.account
+        self.run_domain(lambda: choosable_organisations(account, text, MAX_CHOICES), self.show_organisations,
+                        group="search", exclusive=True)
 
     def show_organisations(self, found: list[OrganisationChoice]) -> None:
         self.organisations = found
@@ -493,13 +545,10 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
         self.load_branches(self.organisation.id)
 
     # -- branches of the chosen organisation -----------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="branches")
     def load_branches(self, organisation_id: int) -> None:
-        worker = get_current_worker()
-        with db.connection_context():
-            branches = choosable_branches(self.account, organisation_id)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_branches, branches)
+        account = self.account
+        self.run_domain(lambda: choosable_branches(account, organisation_id), self.show_branches,
+                        group="branches", exclusive=True)
 
     def show_branches(self, branches: list[BranchChoice]) -> None:
         self.branches = branches
@@ -553,13 +602,3 @@ class GrantPicker(ModalScreen[PickedBranches | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        if isinstance(event.worker.error, AccessDenied):
-            self.notify(visible(str(event.worker.error)), severity="warning", markup=False)
-            return
-        self.log.error(f"GrantPicker: {event.worker.error!r}")
-        self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)

@@ -2,13 +2,14 @@
 
 N adds an activity to the period whose table has the focus, E or Enter changes the highlighted
 activity, Delete removes it after confirming. A period that has ended is shown read-only.
-After every change the pane reloads, so points and status are those the employer sees too.
+After every change the pane reloads, so points and status are those the employer sees too; a change
+made in another session shows the same way, in place (screens/period_view.py). An activity form that
+is open meanwhile keeps what was typed: saving it goes through the model's rules as always.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,46 +17,38 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tabs, TextArea
 
-from models.access import AccessDenied
 from models.accounts import Account
 from models.activities import (
     FIELDS,
     MAX_PROVIDER,
     MAX_TITLE,
     ActivityForm,
-    PeriodClosed,
     add_activity,
     delete_activity,
     edit_activity,
     is_open,
     my_dossier,
 )
+from models.changes import Batch, Kind
 from models.clock import format_date
 from models.dossier import ActivityLine, Dossier, PeriodView
 from models.professionals import Activity
 from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
-from screens.labels import CATEGORY, REGISTRATION_TYPE, RULE, progress_bar, status_text
-from tui.plain import plain, visible
+from screens.labels import CATEGORY
+from screens.period_view import PanelLayout, PeriodPanel, current_key, show_periods, table_id
+from tui.plain import plain
 from tui.widgets import DomainPane, FormField, Header, PlainTextArea
 
 HOW_TO = "N: activiteit toevoegen · E of Enter: wijzigen · Delete: verwijderen. Eén punt is één netto uur."
 NO_PERIODS = "U heeft nog geen registratieperiode. Zodra die er is, ziet u hier uw punten en activiteiten."
-NO_ACTIVITIES = "Nog geen activiteiten in deze periode."
 CLOSED = "Deze periode is afgelopen op {end}. U kunt de activiteiten bekijken, maar niet meer wijzigen."
 NO_REFLECTION = "Geen reflectie bij deze activiteit."
 ADDED = "De activiteit is toegevoegd."
 CHANGED = "De activiteit is gewijzigd."
 DELETED = "De activiteit is verwijderd."
 CHANGE_ACTIONS = {"add", "edit", "remove"}
-TABLE_PREFIX = "activities-"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """The domain refused the form for a reason no field can fix (the period ended, the activity is gone)."""
-
-    message: str
+LAYOUT = PanelLayout(widths=(10, 40, 12, 6, 24), title_width=40, no_reflection=NO_REFLECTION)
 
 
 def _shown(widget: Widget) -> bool:
@@ -72,24 +65,6 @@ class MyDossierPane(DomainPane):
     }
     MyDossierPane > #my-dossier {
         height: 1fr;
-    }
-    MyDossierPane .period-title {
-        text-style: bold;
-        margin-top: 1;
-        color: $accent;
-    }
-    MyDossierPane .period-closed {
-        color: $warning;
-    }
-    MyDossierPane DataTable {
-        height: auto;
-        max-height: 16;
-        margin-top: 1;
-    }
-    MyDossierPane .reflection {
-        margin: 0 0 1 2;
-        color: $text-muted;
-        height: auto;
     }
     """
 
@@ -122,6 +97,11 @@ class MyDossierPane(DomainPane):
         generation, account = self._generation, self.account
         self.run_domain(lambda: my_dossier(account), lambda dossier: self.show(dossier, generation, select))
 
+    def data_changed(self, batch: Batch) -> None:
+        """Live data: the dossier changed in another session (or this one); read it again, in place."""
+        if batch.touches(Kind.PROFESSIONAL, self.account.professional_id):
+            self.load()
+
     async def show(self, dossier: Dossier, generation: int, select: tuple[int, int] | None) -> None:
         if generation != self._generation:
             return
@@ -129,65 +109,33 @@ class MyDossierPane(DomainPane):
         focused = self.screen.focused
         had_focus = focused is not None and self in focused.ancestors
         current = self.target_table()
-        focus_id = f"{TABLE_PREFIX}{select[0]}" if select else current.id if current else None
-        cursor_key = str(select[1]) if select else self.current_key(current)
-        cursor_row = current.cursor_row if current is not None else 0
+        focus_id = table_id(select[0]) if select else current.id if current else None
+        cursor_key, cursor_row = current_key(current), current.cursor_row if current is not None else 0
         today = self.app.clock.today()
-        await container.remove_children()
-        self.periods = {f"{TABLE_PREFIX}{period.period_id}": period for period in dossier.periods}
+        self.periods = {table_id(period.period_id): period for period in dossier.periods}
         self.lines = {line.id: line for period in dossier.periods for line in period.activities}
-        widgets: list[Widget] = [] if dossier.periods else [Static(NO_PERIODS)]
-        for period in dossier.periods:
-            widgets.extend(self.period_widgets(period, today))
-        await container.mount_all(widgets)
+        made_anew = await show_periods(container, dossier.periods, LAYOUT, lambda period: self.note(period, today),
+                                       NO_PERIODS)
         container.loading = False
         first_time, self.loaded_once = not self.loaded_once, True
-        tables = list(container.query(DataTable))
+        tables = [panel.table for panel in container.query_children(PeriodPanel)]
         table = next((table for table in tables if table.id == focus_id), tables[0] if tables else None)
         if table is not None:
-            if cursor_key is not None and cursor_key in table.rows:
+            if select and str(select[1]) in table.rows:
+                table.move_cursor(row=table.get_row_index(str(select[1])))
+            elif made_anew and cursor_key is not None and cursor_key in table.rows:
                 table.move_cursor(row=table.get_row_index(cursor_key))
-            elif table.row_count:
+            elif made_anew and table.row_count:
                 table.move_cursor(row=min(cursor_row, table.row_count - 1))
             steal = first_time and _shown(self) and (self.screen.focused is None or
                                                       isinstance(self.screen.focused, Tabs))
-            if had_focus or select or steal:
+            if (had_focus and made_anew) or select or steal:
                 table.focus()
         self.refresh_bindings()
 
-    def period_widgets(self, period: PeriodView, today) -> list[Widget]:
-        kind = REGISTRATION_TYPE.get(period.registration_type, period.registration_type)
-        title = plain(f"{period.register} · {period.number} · {kind}")
-        end = format_date(period.end_date)
-        summary = Text(f"Periode {format_date(period.start_date)} t/m {end}   Einddatum: {end}   "
-                       f"Norm: {period.norm}   Behaald: {period.achieved}   Status: ")
-        summary.append_text(status_text(period.status))
-        if period.is_first:
-            summary.append("   aanmeldperiode", style="italic")
-        rules = Text()
-        for rule in period.rules:
-            if rule.required is None and rule.group == "other":
-                continue  # no maximum for "other": nothing to show
-            rules.append(f"{RULE[rule.group]:<22}")
-            rules.append_text(progress_bar(rule.achieved, rule.required, is_maximum=rule.is_maximum))
-            rules.append("\n")
-        rules.rstrip()
-        widgets: list[Widget] = [Static(title, classes="period-title"), Static(summary, classes="period-summary"),
-                                 Static(rules, classes="period-rules")]
-        if not is_open(period.end_date, today):
-            widgets.append(Static(CLOSED.format(end=end), classes="period-closed"))
-        table = DataTable(id=f"{TABLE_PREFIX}{period.period_id}", cursor_type="row", zebra_stripes=True)
-        table.add_column("Datum", width=10)
-        table.add_column("Titel", width=40)
-        table.add_column("Categorie", width=12)
-        table.add_column("Punten", width=6)
-        table.add_column("Aanbieder", width=24)
-        for line in period.activities:
-            table.add_row(format_date(line.date), plain(line.title), CATEGORY.get(line.category, line.category),
-                          Text(str(line.points), justify="right"), plain(line.provider), key=str(line.id))
-        if not period.activities:
-            table.add_row("", Text(NO_ACTIVITIES, style="dim"), "", "", "", key="none")
-        return [*widgets, table, Static("", id=f"reflection-{period.period_id}", classes="reflection")]
+    @staticmethod
+    def note(period: PeriodView, today: dt.date) -> str:
+        return "" if is_open(period.end_date, today) else CLOSED.format(end=format_date(period.end_date))
 
     def on_show(self) -> None:
         """Back on this tab with nothing focused: the activities take the focus, so the keys work at once."""
@@ -200,20 +148,8 @@ class MyDossierPane(DomainPane):
         self.query_one("#my-dossier").loading = False
 
     @on(DataTable.RowHighlighted)
-    def show_reflection(self, event: DataTable.RowHighlighted) -> None:
-        table = event.data_table
-        period = self.periods.get(table.id or "")
-        if period is None:
-            return
-        line = self.line_for(event.row_key.value if event.row_key else None)
-        if line is None:
-            shown = Text("")
-        elif line.reflection:
-            shown = Text("Reflectie:\n", style="bold") + plain(line.reflection, multiline=True)
-        else:
-            shown = Text(NO_REFLECTION, style="italic")
-        self.query_one(f"#reflection-{period.period_id}", Static).update(shown)
-        self.refresh_bindings()
+    def row_highlighted(self) -> None:
+        self.refresh_bindings()  # Wijzigen and Verwijderen need an activity
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -231,17 +167,11 @@ class MyDossierPane(DomainPane):
         table = self.target_table()
         return self.periods.get(table.id) if table is not None else None
 
-    @staticmethod
-    def current_key(table: DataTable | None) -> str | None:
-        if table is None or table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
     def line_for(self, key: str | None) -> ActivityLine | None:
         return self.lines.get(int(key)) if key and key.isdigit() else None
 
     def current_line(self) -> ActivityLine | None:
-        return self.line_for(self.current_key(self.target_table()))
+        return self.line_for(current_key(self.target_table()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in CHANGE_ACTIONS:
@@ -270,13 +200,9 @@ class MyDossierPane(DomainPane):
             self.app.push_screen(ActivityScreen(self.account, period, line),
                                  lambda result: self.after_form(result, CHANGED))
 
-    def after_form(self, result: Activity | Refusal | None, message: str) -> None:
+    def after_form(self, result: Activity | None, message: str) -> None:
         if result is None:
             return  # cancelled
-        if isinstance(result, Refusal):
-            self.notify(visible(result.message), severity="warning", timeout=10, markup=False)
-            self.load()
-            return
         self.notify(message)
         self.load(select=(result.period_id, result.id))
 
@@ -363,14 +289,13 @@ class ActivityScreen(FormScreen):
         return {**super().values(), "category": category if isinstance(category, str) else "",
                 "reflection": self.query_one("#reflection", TextArea).text}
 
-    def submit(self, values: dict[str, str]) -> Activity | Refusal:
+    def submit(self, values: dict[str, str]) -> Activity:
+        """A refusal no field can fix (the period ended, the activity was deleted elsewhere) is told as a
+        warning and the form stays open with what was typed (FormScreen.show_refusal)."""
         form = ActivityForm(**{field: values.get(field, "") for field in FIELDS})
-        try:
-            if self.line is None:
-                return add_activity(self.account, self.period.period_id, form, self.app.clock)
-            return edit_activity(self.account, self.line.id, form, self.app.clock)
-        except (AccessDenied, PeriodClosed) as refusal:
-            return Refusal(str(refusal))
+        if self.line is None:
+            return add_activity(self.account, self.period.period_id, form, self.app.clock)
+        return edit_activity(self.account, self.line.id, form, self.app.clock)
 
     def refused(self, errors: dict[str, str]) -> None:
         super().refused(errors)  # the messages next to the text fields
@@ -384,5 +309,5 @@ class ActivityScreen(FormScreen):
         if first is not None:
             self.query_one(f"#{first}").focus()
 
-    def done(self, result: Activity | Refusal) -> None:
+    def done(self, result: Activity) -> None:
         self.dismiss(result)
