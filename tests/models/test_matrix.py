@@ -252,6 +252,8 @@ NOT_OPERATIONS = {
     "issue_code": "called by request_login_details / send_activation after their own checks",
     "send_activation": "called by add_branch and resend_activation, which check the actor",
     "is_locked": "the lock rule itself", "count_failure": "the lockout counter, inside authenticate",
+    "overview_scope": "the ids of the acting account's own branches (no personal data): when to reload all",
+    "contact_details": "the acting account's own name and email, as update_contact stores them",
 }
 CASES = [(operation, actor) for operation in OPERATIONS for actor in ACTORS]
 

@@ -45,6 +45,15 @@ async def test_a_failure_in_background_work_always_reaches_the_user(sqlite_db):
         assert pane.results == [] and pane.reset == 1 and not pane.busy
 
 
+async def test_a_failure_while_showing_a_result_reaches_the_user_too(sqlite_db):
+    app = KitApp()
+    async with app.run_test(notifications=True) as pilot:
+        pane = app.query_one(Worker)
+        pane.run_domain(lambda: 42, lambda value: {}["missing"])
+        await settle(pilot)
+        assert SOMETHING_WENT_WRONG in notifications(app) and pane.reset == 1
+
+
 async def test_a_refusal_is_told_calmly_and_a_result_arrives_on_the_ui_thread(sqlite_db):
     app = KitApp()
     async with app.run_test(notifications=True) as pilot:

@@ -10,6 +10,7 @@ result for a node that has left the screen meanwhile, or of a load that a newer 
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -50,10 +51,15 @@ class DomainWork:
         return self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
     def _hand_back(self, worker: Worker, callback: Callable[[Any], None], value: Any) -> None:
-        def deliver() -> Any:
-            if self.is_attached and not worker.is_cancelled:
-                return callback(value)  # call_from_thread awaits it when the callback is async
-            return None
+        async def deliver() -> None:
+            if not self.is_attached or worker.is_cancelled:
+                return
+            try:
+                result = callback(value)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as error:  # noqa: BLE001 - a failing callback reaches the user like any failure
+                self._failed(error)
 
         try:
             self.app.call_from_thread(deliver)
