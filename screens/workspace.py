@@ -33,7 +33,7 @@ from models.home import describe_role
 from screens.ssh_keys import SshKeysScreen
 from tui.kit.domain import DomainWork
 from tui.plain import visible
-from tui.widgets import Header
+from tui.widgets import Header, HeaderNote
 
 
 class Tab(NamedTuple):
@@ -121,9 +121,8 @@ class WorkspaceScreen(DomainWork, Screen):
         self.show_updated()
 
     def show_updated(self) -> None:
-        at = to_local(self.app.clock.now())
-        self.sub_title = visible(f"{self.role_line} · bijgewerkt {at:%H:%M:%S}" if self.role_line
-                                 else f"bijgewerkt {at:%H:%M:%S}")
+        self.sub_title = visible(self.role_line)
+        self.query_one(HeaderNote).update(f"bijgewerkt {to_local(self.app.clock.now()):%H:%M:%S}")
 
     # -- live data ------------------------------------------------------------------------------------------
     def data_changed(self, batch: Batch) -> None:

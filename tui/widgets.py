@@ -9,7 +9,7 @@ from textual.dom import NoScreen
 from textual.events import Mount
 from textual.widgets import Header as TextualHeader
 from textual.widgets import Input, Label, Static, TextArea
-from textual.widgets._header import HeaderTitle
+from textual.widgets._header import HeaderIcon, HeaderTitle
 
 from tui.kit.domain import DomainWork
 from tui.plain import VisibleControls, plain, visible
@@ -108,12 +108,32 @@ class DomainPane(DomainWork, Vertical):
         show_form_errors(self, errors)
 
 
+class HeaderNote(Static):
+    """Right in the header: when the screen was last brought up to date (set by the workspace)."""
+
+    DEFAULT_CSS = """
+    HeaderNote {
+        dock: right;
+        width: auto;
+        padding: 0 1;
+        color: $foreground-muted;
+    }
+    """
+
+
 class Header(TextualHeader):
-    """Textual's Header, safe when its screen goes away while a title update is pending.
+    """Textual's Header with room on the right for a note (HeaderNote), instead of a clock.
+
+    Also safe when its screen goes away while a title update is pending.
 
     Textual 8.2.8's own catches only NoScreen; a screen dismissed right after it opened (Enter,
     then Escape at once) also raised NoMatches from that update, a traceback for the user.
     """
+
+    def compose(self) -> ComposeResult:
+        yield HeaderIcon().data_bind(TextualHeader.icon)
+        yield HeaderTitle()
+        yield HeaderNote("", id="header-note")
 
     def _on_mount(self, event: Mount) -> None:
         event.prevent_default()  # instead of Header's own _on_mount, not as well as

@@ -12,10 +12,11 @@ from models.access import AccessDenied
 from screens.employer import EmployerScreen
 from screens.professional import ProfessionalScreen
 from tests import story
-from tests.screens.helpers import eventually, notifications, settle
+from tests.screens.helpers import eventually, notifications, screen_text, settle, shown
 from tests.screens.test_employer import names
 from tests.screens.test_login import app_for, log_in
 from tui.kit.domain import SOMETHING_WENT_WRONG, DomainWork
+from tui.widgets import HeaderNote
 
 
 class Worker(DomainWork, Vertical):
@@ -98,14 +99,14 @@ async def test_ctrl_r_refreshes_and_the_header_says_when(sqlite_db, clock, tmp_p
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
         assert isinstance(app.screen, EmployerScreen)
-        assert "bijgewerkt 10:00:00" in app.screen.sub_title
+        assert shown(app.screen.query_one(HeaderNote)) and "bijgewerkt 10:00:00" in screen_text(app)
         assert names(app) == []
         story.grant(cast.test, cast.overvecht)  # written without the change feed: only ctrl+r shows it
         clock.advance(dt.timedelta(minutes=5))
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert names(app) == ["T. Test"]
-        assert "bijgewerkt 10:05:00" in app.screen.sub_title
+        assert "bijgewerkt 10:05:00" in screen_text(app)
 
 
 async def test_at_midnight_an_ended_grant_leaves_the_overview(sqlite_db, clock, tmp_path):
