@@ -9,7 +9,6 @@ details the pane last showed.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,9 +19,8 @@ from textual.widgets import Button, Input, Label, Static
 from models.accounts import Account
 from models.changes import Batch, Kind, changed_by
 from models.profile import ContactChangedMeanwhile, change_password, contact_details, update_contact
-from screens.dialogs import ConfirmDialog, meanwhile_text
+from screens.dialogs import UnsavedChanges, meanwhile_text
 from screens.organisation_pane import edited, follow_stored
-from screens.ssh_keys import SshKeysScreen
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, show_form_errors
 
@@ -45,7 +43,7 @@ def read_contact(account: Account, meanwhile: Batch | None) -> tuple[dict[str, s
     return {"name": name, "email": email}, names
 
 
-class AccountPane(DomainPane):
+class AccountPane(UnsavedChanges, DomainPane):
     """Bij Account staan uw eigen gegevens als contactpersoon."""
 
     DEFAULT_CSS = """
@@ -68,10 +66,11 @@ class AccountPane(DomainPane):
     }
     """
 
+    LEAVE_QUESTION = LEAVE_QUESTION
+    DISCARD_QUESTION = DISCARD_QUESTION
     BINDINGS = [
         Binding("ctrl+s", "save", "Opslaan"),
         Binding("ctrl+z", "discard", "Ongedaan maken"),
-        Binding("f7", "ssh_keys", "SSH-sleutels", show=False),  # the button says it; the footer is full
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
@@ -111,8 +110,8 @@ class AccountPane(DomainPane):
                     yield Button("SSH-sleutels beheren…", id="ssh-keys")
 
     @on(Button.Pressed, "#ssh-keys")
-    def action_ssh_keys(self) -> None:
-        self.app.push_screen(SshKeysScreen(self.account))
+    def ssh_keys_pressed(self) -> None:
+        self.screen.action_ssh_keys()  # the workspace's F7
 
     def section_of(self, widget) -> Vertical | None:
         for section in (self.query_one("#contact-section", Vertical), self.query_one("#password-section", Vertical)):
@@ -205,12 +204,6 @@ class AccountPane(DomainPane):
             return self.has_unsaved_changes
         return True
 
-    def action_discard(self) -> None:
-        """Ctrl+Z: after a question, the details as stored and the password fields empty."""
-        if self.has_unsaved_changes:
-            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", DISCARD_QUESTION, "Ongedaan maken"),
-                                 lambda yes: self.discard() if yes else None)
-
     def discard(self) -> None:
         for field in self.contact_fields():
             field.input.value = self.loaded[field.field_id]
@@ -219,20 +212,6 @@ class AccountPane(DomainPane):
         for field in self.query(FormField):
             field.show_error("")
         self.show_notice()
-
-    def confirm_leave(self, then: Callable[[], None]) -> None:
-        """Run `then` at once without unsaved changes; otherwise only after the user agrees to lose them."""
-        if not self.has_unsaved_changes:
-            then()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.discard()
-                then()
-
-        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
-                                           "Niet opslaan en verdergaan"), answered)
 
     # -- saving ------------------------------------------------------------------------------------------------
     @on(Button.Pressed, "#save-contact")

@@ -12,7 +12,6 @@ the roles the pane last showed, so a change the user has not been shown is never
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import NamedTuple
 
 from rich.text import Text
@@ -37,7 +36,7 @@ from models.branches import (
 )
 from models.changes import Batch, Kind, changed_by
 from models.organisations import Branch, ManagerRole
-from screens.dialogs import ConfirmDialog, meanwhile_text
+from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
 from screens.form import FormScreen
 from screens.labels import MANAGER_ROLE
 from tui.plain import CELL_WIDTH, cell, plain, visible
@@ -98,7 +97,7 @@ def _check(checked: bool) -> Text:
     return Text("[x] ja" if checked else "[ ] nee")
 
 
-class BranchesPane(DomainPane):
+class BranchesPane(UnsavedChanges, DomainPane):
     """The seed's table of branches; read-only for an employer who is not a beheerder."""
 
     DEFAULT_CSS = """
@@ -119,6 +118,8 @@ class BranchesPane(DomainPane):
     }
     """
 
+    LEAVE_QUESTION = LEAVE_QUESTION
+    DISCARD_QUESTION = DISCARD_QUESTION
     BINDINGS = [
         Binding("n", "new_branch", "Nieuwe vestiging"),
         Binding("e", "rename", "Naam wijzigen"),
@@ -314,29 +315,9 @@ class BranchesPane(DomainPane):
             self.show_refusal(refusal)
         self.load()
 
-    def action_discard(self) -> None:
-        """Ctrl+Z: after a question, forget the marked roles and show what is stored."""
-        if self.pending:
-            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", DISCARD_QUESTION, "Ongedaan maken"),
-                                 lambda yes: self.discard() if yes else None)
-
     def discard(self) -> None:
         self.pending.clear()
         self.render_rows()
-
-    def confirm_leave(self, then: Callable[[], None]) -> None:
-        """Run `then` at once without marked roles; otherwise only after the user agrees to lose them."""
-        if not self.pending:
-            then()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.discard()
-                then()
-
-        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
-                                           "Niet opslaan en verdergaan"), answered)
 
     # -- adding, renaming, removing ------------------------------------------------------------------------
     def action_new_branch(self) -> None:

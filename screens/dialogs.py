@@ -127,3 +127,32 @@ class ConfirmDialog(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class UnsavedChanges:
+    """For a pane that holds edits not saved yet (the workspace asks `confirm_leave` before it leaves).
+
+    The pane has `has_unsaved_changes` and `discard()`, and sets the two questions: LEAVE_QUESTION
+    (leaving the tab or logging out) and DISCARD_QUESTION (Ctrl+Z or Escape: undo them)."""
+
+    LEAVE_QUESTION = "U heeft wijzigingen die nog niet zijn opgeslagen. Als u verdergaat, gaan ze verloren."
+    DISCARD_QUESTION = "De wijzigingen die u nog niet heeft opgeslagen, gaan verloren."
+
+    def action_discard(self) -> None:
+        if self.has_unsaved_changes:
+            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", self.DISCARD_QUESTION, "Ongedaan maken"),
+                                 lambda yes: self.discard() if yes else None)
+
+    def confirm_leave(self, then: Callable[[], None]) -> None:
+        """Run `then` at once without unsaved changes; otherwise only after the user agrees to lose them."""
+        if not self.has_unsaved_changes:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.discard()
+                then()
+
+        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", self.LEAVE_QUESTION,
+                                           "Niet opslaan en verdergaan"), answered)

@@ -18,7 +18,7 @@ from models.access import AccessDenied
 from models.accounts import Account
 from models.changes import Batch, Kind
 from models.dossier import Dossier, open_dossier
-from screens.period_view import PanelLayout, PeriodPanel, show_periods
+from screens.period_view import PanelLayout, show_periods
 from tui.kit.domain import DomainWork
 from tui.plain import plain, visible
 from tui.widgets import Header

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -41,7 +40,7 @@ from models.inzage import (
     save_changes,
 )
 from models.validation import FieldError
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import UnsavedChanges
 from screens.labels import MANAGER_ROLE
 from screens.period_view import same_place
 from tui.kit.domain import DomainWork
@@ -127,7 +126,7 @@ class PickedBranches:
     end_date: dt.date | None
 
 
-class InzagePane(DomainPane):
+class InzagePane(UnsavedChanges, DomainPane):
     """The seed's "Inzage voor organisaties": every grant, live and ended, and the pending changes."""
 
     DEFAULT_CSS = """
@@ -148,6 +147,7 @@ class InzagePane(DomainPane):
     }
     """
 
+    LEAVE_QUESTION = LEAVE_QUESTION
     BINDINGS = [
         Binding("a", "add", "Organisatie toevoegen"),
         Binding("d", "change_date", "Datum wijzigen"),
@@ -384,26 +384,6 @@ class InzagePane(DomainPane):
         self.adds, self.changes, self.revokes = [], {}, set()
         self.user_changed()
 
-    def action_discard(self) -> None:
-        if self.has_unsaved_changes:
-            self.app.push_screen(
-                ConfirmDialog("Wijzigingen ongedaan maken?", "De wijzigingen die u nog niet heeft opgeslagen, "
-                              "gaan verloren.", "Ongedaan maken"),
-                lambda yes: self.discard() if yes else None)
-
-    def confirm_leave(self, callback: Callable[[], None]) -> None:
-        """Run `callback` at once without unsaved changes; otherwise only after the user agrees to lose them."""
-        if not self.has_unsaved_changes:
-            callback()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.discard()
-                callback()
-
-        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
-                                           "Niet opslaan en verdergaan"), answered)
 
 
 class EndDateDialog(ModalScreen[tuple[dt.date | None] | None]):

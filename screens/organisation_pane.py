@@ -8,7 +8,7 @@ form last showed, so it never overwrites a change the user has not been shown.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from textual import on
@@ -21,7 +21,7 @@ from models.access import require_member
 from models.accounts import Account
 from models.changes import Batch, Kind, changed_by
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
-from screens.dialogs import ConfirmDialog, meanwhile_text
+from screens.dialogs import UnsavedChanges, meanwhile_text
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField
 
@@ -69,7 +69,7 @@ def read_organisation(account: Account, meanwhile: Batch | None) -> Organisation
     return OrganisationView(organisation_form(account), require_member(account).organisation_id, names)
 
 
-class OrganisationPane(DomainPane):
+class OrganisationPane(UnsavedChanges, DomainPane):
     """The organisation part of the application form, filled in with the organisation's details."""
 
     DEFAULT_CSS = """
@@ -97,6 +97,8 @@ class OrganisationPane(DomainPane):
     }
     """
 
+    LEAVE_QUESTION = LEAVE_QUESTION
+    DISCARD_QUESTION = DISCARD_QUESTION
     BINDINGS = [Binding("ctrl+s", "save", "Opslaan"), Binding("ctrl+z", "discard", "Ongedaan maken")]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
@@ -249,32 +251,12 @@ class OrganisationPane(DomainPane):
         if not isinstance(refusal, ValueError):  # e.g. no longer beheerder: show what is true now
             self.load()
 
-    def action_discard(self) -> None:
-        """Ctrl+Z: after a question, the details as stored."""
-        if self.has_unsaved_changes:
-            self.app.push_screen(ConfirmDialog("Wijzigingen ongedaan maken?", DISCARD_QUESTION, "Ongedaan maken"),
-                                 lambda yes: self.discard() if yes else None)
-
     def discard(self) -> None:
         for field in self.query(FormField):
             field.input.value = self.loaded.get(field.field_id, "")
             field.show_error("")
         self.show_notice()
         self.refresh_bindings()
-
-    def confirm_leave(self, then: Callable[[], None]) -> None:
-        """Run `then` at once without unsaved changes; otherwise only after the user agrees to lose them."""
-        if not self.has_unsaved_changes:
-            then()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.discard()
-                then()
-
-        self.app.push_screen(ConfirmDialog("Wijzigingen niet opgeslagen", LEAVE_QUESTION,
-                                           "Niet opslaan en verdergaan"), answered)
 
     def show_message(self, message: str) -> None:
         box = self.query_one("#organisation-message", Static)
