@@ -42,6 +42,7 @@ os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="inzage-bench-"))
 os.environ.setdefault("XDG_CONFIG_HOME", os.environ["XDG_DATA_HOME"])
 
 from bench.dataset import TODAY, ensure_dataset  # noqa: E402
+from bench.scale import Frames  # noqa: E402
 from models.accounts import Account  # noqa: E402
 from models.db import open_database  # noqa: E402
 
@@ -65,35 +66,6 @@ def p95(samples: list[float]) -> float:
 
 def both(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples) * 1000, p95(samples) * 1000
-
-
-class FirstFrame:
-    """When the screen first showed something (as bench/scale.py's Frames, on time.monotonic()): every
-    frame passes through App._display, and the first one for which `condition()` holds is the moment."""
-
-    def __init__(self, app) -> None:
-        self.condition: Callable[[], bool] | None = None
-        self.at: float | None = None
-        display = app._display
-
-        def watched(screen, renderable) -> None:
-            display(screen, renderable)
-            if renderable is not None and self.at is None and self.condition is not None and self.condition():
-                self.at = time.monotonic()
-        app._display = watched
-
-    def expect(self, condition: Callable[[], bool]) -> float:
-        self.condition, self.at = condition, None
-        return time.monotonic()
-
-    async def seen(self) -> float:
-        deadline = time.monotonic() + WAIT
-        while self.at is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the change did not show")
-            await asyncio.sleep(0.001)
-        self.condition = None
-        return self.at
 
 
 async def until(condition: Callable[[], bool], what: str) -> None:
@@ -193,7 +165,7 @@ async def figures(url: str, account: Account, changes: int, seed: int) -> dict[s
                     and app.screen.query_one(ProfessionalsPane).overview is not None, "all rows loaded")
         pane = app.screen.query_one(ProfessionalsPane)
         table = pane.query_one("#overview-table")
-        frames = FirstFrame(app)
+        frames = Frames(app, clock=time.monotonic, collect=False)  # monotonic: the child's commit time too
         await pilot.pause()
 
         def row_of(subject: Subject):
@@ -230,7 +202,7 @@ async def figures(url: str, account: Account, changes: int, seed: int) -> dict[s
                 timing[0] = timed
                 start = frames.expect(lambda subject=subject, value=value: achieved(subject) == value)
                 pane.data_changed(Batch(frozenset({Topic(Kind.PROFESSIONAL, subject.professional_id)})))
-                at = await frames.seen()
+                at = await frames.first(WAIT)
                 if timed:
                     apply.append(at - start)
                 await quiet()
@@ -247,7 +219,7 @@ async def figures(url: str, account: Account, changes: int, seed: int) -> dict[s
             process.stdin.write((json.dumps(order) + "\n").encode())
             await process.stdin.drain()
             answer = json.loads(await process.stdout.readline())
-            live.append(await frames.seen() - answer["at"])
+            live.append(await frames.first(WAIT) - answer["at"])
             await quiet()
             return answer
 

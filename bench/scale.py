@@ -80,21 +80,35 @@ class Frames:
     through `App._display` (headless too), and the first one for which `condition()` holds ends
     the measurement. So a figure stops at the frame, not at the pilot's idle wait after it."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, clock: Callable[[], float] = time.perf_counter, collect: bool = True) -> None:
+        """`clock`: time.monotonic to compare with a time taken in another process; `collect`: run the
+        garbage collector before each measurement, so that it does not run during one."""
         self.condition: Callable[[], bool] | None = None
         self.at: float | None = None
+        self.clock, self.collect = clock, collect
         display = app._display
 
         def watched(screen, renderable) -> None:
             display(screen, renderable)
             if renderable is not None and self.at is None and self.condition is not None and self.condition():
-                self.at = time.perf_counter()
+                self.at = self.clock()
         app._display = watched
 
     def expect(self, condition: Callable[[], bool]) -> float:
-        gc.collect()
+        if self.collect:
+            gc.collect()
         self.condition, self.at = condition, None
-        return time.perf_counter()
+        return self.clock()
+
+    async def first(self, timeout: float) -> float:
+        """The time of the first frame for which the condition held; TimeoutError after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        while self.at is None:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the change did not show")
+            await asyncio.sleep(0.001)
+        self.condition = None
+        return self.at
 
     async def seen(self, start: float, pilot) -> float:
         while self.at is None:
