@@ -16,10 +16,15 @@ lock_clock: Clock = Clock()
 
 LOCKED = "Uw account is tijdelijk geblokkeerd. Probeer het later opnieuw of neem contact op met Registerplein."
 GONE = "Dit account bestaat niet meer."
+ACCOUNT_CHANGED = "U bent uitgelogd: uw account is gewijzigd (bijvoorbeeld uw wachtwoord). Log opnieuw in."
 
 
 class AccessDenied(Exception):
     """The acting account may not do this. The message is safe to show (Dutch)."""
+
+
+class SessionEnded(AccessDenied):
+    """The session may not go on at all; the message says so whole ("U bent uitgelogd: …")."""
 
 
 def require_active(account: Account) -> Account:
@@ -28,12 +33,16 @@ def require_active(account: Account) -> Account:
     Every require_* below starts here, so a session held by an account that was locked
     since it signed in (five wrong passwords, by anyone) can do nothing until it is unlocked,
     and a changed role or professional in the database counts, not the copy in the session.
+    A session opened before the account's password, email, lock, role or branch changed (its
+    session_version is older than the stored one, models/sessions.py) is ended: SessionEnded.
     """
     current = Account.get_or_none(Account.id == account.id)
     if current is None:
         raise AccessDenied(GONE)
     if current.locked_until is not None and lock_clock.now() < current.locked_until:
         raise AccessDenied(LOCKED)
+    if current.session_version != account.session_version:
+        raise SessionEnded(ACCOUNT_CHANGED)
     return current
 
 

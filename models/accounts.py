@@ -10,6 +10,9 @@ from models.professionals import Professional
 from models.text import replace_unstorable
 
 
+PASSWORD_TRIES = 5  # wrong current passwords one session may type before it ends
+
+
 class Role(StrEnum):
     STAFF = "staff"  # Registerplein-medewerker
     EMPLOYER = "employer"  # contactpersoon werkgever / vestigingsmanager
@@ -31,6 +34,13 @@ class Account(BaseModel):
     first_failed_at = DateTimeField(null=True)
     last_login = DateTimeField(null=True)
     created_at = DateTimeField()
+    # Raised by models/sessions.end_sessions when the password, email, lock, role or branch changes: a
+    # session whose Account was read at another version can do nothing any more (models/access.py).
+    session_version = IntegerField(default=1)
+
+    # Not stored: wrong current passwords this session (this in-memory Account, held by one app) may
+    # still type on the Account tab before the session ends (models/profile.change_password).
+    password_tries_left: int = PASSWORD_TRIES
 
     class Meta:
         constraints = [SQL("CHECK ((role = 'professional') = (professional_id IS NOT NULL))")]

@@ -11,6 +11,7 @@ from models.clock import Clock
 from models.db import locked, retry_on_conflict, write_transaction
 from models.organisations import Branch, Organisation, OrganisationStatus
 from models.passwords import hash_password, needs_rehash, verify_password
+from models.sessions import end_sessions
 from models.ssh_keys import SshKey, mark_used
 
 MAX_FAILURES = 5  # failed logins within FAILURE_WINDOW lock the account ...
@@ -118,11 +119,14 @@ def count_failure(account: Account, now: dt.datetime, origin: dict | None = None
     account.failed_logins += 1
     AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
                       detail={"failures": account.failed_logins, **(origin or {})})
-    if account.failed_logins >= MAX_FAILURES:
+    locks = account.failed_logins >= MAX_FAILURES
+    if locks:
         account.locked_until = now + LOCK_DURATION
         account.failed_logins, account.first_failed_at = 0, None
         AuditEvent.record(now, Action.ACCOUNT_LOCKED, account=account, detail={"until": str(account.locked_until)})
     account.save()
+    if locks:  # after the save, which writes the version it read: every open session of the account ends
+        account.session_version = end_sessions(account.id)
 
 
 def _organisation_refusal(account: Account) -> LoginResult | None:

@@ -18,6 +18,7 @@ from models.codes import create_manager_account
 from models.db import locked, retry_on_conflict, write_transaction
 from models.grants import AccessGrant
 from models.organisations import Branch, ManagerRole, Organisation
+from models.sessions import end_sessions
 from models.validation import FormChecker, FormErrors, clean_email, clean_text, clean_username
 
 NAME_TAKEN = "Er is al een vestiging of afdeling met deze naam. Kies een andere naam."
@@ -192,7 +193,7 @@ def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Cl
             raise RolesChangedMeanwhile([b.name for b in moved], [b.id for b in moved])
         if not any(changes.get(b.id, (b.role, b.is_admin))[1] for b in branches.values()):
             raise LastAdmin()
-        changed = 0
+        changed, own_version = 0, None
         for branch_id, (role, is_admin) in changes.items():
             branch = branches[branch_id]
             if (branch.role, branch.is_admin) == (role, bool(is_admin)):
@@ -202,7 +203,12 @@ def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Cl
             branch.save()
             AuditEvent.record(now, Action.ROLE_CHANGED, actor=account, organisation=own.organisation_id,
                               branch=branch, account=branch.manager_id, detail=detail)
+            version = end_sessions(branch.manager_id, account.id)  # the manager's sessions end ...
+            if branch.manager_id == account.id:
+                own_version = version  # ... but not this one, when a beheerder changed their own role
             changed += 1
+    if own_version is not None:
+        account.session_version = own_version
     return changed
 
 
@@ -218,6 +224,8 @@ def remove_branch(account: Account, branch_id: int, end_grants: bool, clock: Clo
     today = clock.today()
     with write_transaction():
         own = _lock_as_admin(account)
+        # Locked for update: a professional saving a grant to this branch (save_changes share-locks it)
+        # commits first, so the grants read below include theirs, or waits and then finds it removed.
         branch = _live_branch(own, branch_id)
         if branch.id == own.id:
             raise BranchRefused("U kunt uw eigen vestiging niet verwijderen. Vraag een andere beheerder.")
@@ -235,6 +243,7 @@ def remove_branch(account: Account, branch_id: int, end_grants: bool, clock: Clo
         branch.save()
         AuditEvent.record(now, Action.BRANCH_REMOVED, actor=account, organisation=own.organisation_id,
                           branch=branch, account=branch.manager_id, detail={"grants_ended": len(grants)})
+        end_sessions(branch.manager_id, account.id)
 
 
 def _lock_as_admin(account: Account) -> Branch:

@@ -6,6 +6,7 @@ it works once. No password ever travels by email.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 
 from peewee import fn
@@ -15,14 +16,18 @@ from models.accounts import Account, AccountCode, CodePurpose, Role
 from models.audit import Action, AuditEvent
 from models.auth import count_failure, is_locked
 from models.clock import Clock
-from models.db import locked, retry_on_conflict, write_transaction
-from models.mail import enqueue
+from models.db import BaseModel, locked, retry_on_conflict, write_transaction
+from models.mail import OutgoingEmail, enqueue
+from models.organisations import password_context
 from models.passwords import hash_password, verify_password
+from models.sessions import end_sessions
 from models.validation import FieldError, FormChecker, check_password, check_repeat, clean_email
 
 VALIDITY = {CodePurpose.RESET: dt.timedelta(minutes=30), CodePurpose.ACTIVATION: dt.timedelta(days=7)}
+MAILS_PER_HOUR = 3  # codes mailed to one account within an hour; a further request sends nothing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read and type
 CODE_LENGTH = 10  # about 50 bits
+log = logging.getLogger(__name__)
 
 
 def new_code() -> str:
@@ -48,7 +53,9 @@ def issue_code(account: Account, purpose: CodePurpose, now: dt.datetime) -> str:
 def request_login_details(email: str, clock: Clock) -> None:
     """Forgot login details: mail the usernames and a reset code for each account with this email.
 
-    The caller tells the user the same thing whether or not the address is known.
+    The caller tells the user the same thing whether or not the address is known, and the work is the
+    same too (one code hashed, the same statements), so the time taken does not tell either. An account
+    that was mailed MAILS_PER_HOUR codes in the last hour gets no new one, and its last code keeps working.
     """
     try:
         address = clean_email(email)
@@ -56,15 +63,47 @@ def request_login_details(email: str, clock: Clock) -> None:
         return
     now = clock.now()
     with write_transaction():
-        accounts = list(Account.select().where(fn.LOWER(Account.email) == address).order_by(Account.username))
+        accounts = list(locked(Account.select().where(fn.LOWER(Account.email) == address)
+                               .order_by(Account.username)))
+        mailed = _codes_mailed_since([account.id for account in accounts], now - dt.timedelta(hours=1))
         if not accounts:
-            return
+            _issue_no_code()
         lines = []
         for account in accounts:
+            if mailed.get(account.id, 0) >= MAILS_PER_HOUR:
+                log.info("no code for account %d: %d mailed in the last hour", account.id, mailed[account.id])
+                _issue_no_code()
+                continue
             purpose = CodePurpose.RESET if account.is_activated else CodePurpose.ACTIVATION
             lines.append((account.username, issue_code(account, purpose, now), VALIDITY[purpose]))
-        subject, body = mail_texts.login_details(lines)
-        enqueue(address, subject, body, now)
+        if lines:
+            subject, body = mail_texts.login_details(lines)
+            enqueue(address, subject, body, now)
+        else:
+            _write_nothing(OutgoingEmail)
+
+
+def _codes_mailed_since(account_ids: list[int], since: dt.datetime) -> dict[int, int]:
+    """How many codes each account was mailed after `since`, activation codes from staff included.
+
+    Runs for an unknown address too (matching nothing), so that it costs the same statement."""
+    query = (AccountCode.select(AccountCode.account, fn.COUNT(AccountCode.id))
+             .where(AccountCode.account.in_(account_ids), AccountCode.created_at > since)
+             .group_by(AccountCode.account))
+    return dict(query.tuples())
+
+
+def _issue_no_code() -> None:
+    """What issue_code costs, changing nothing: an unknown address or a limited account is not told
+    apart by the time the answer takes. The hash is thrown away; the writes match no row."""
+    hash_password(new_code())
+    _write_nothing(AccountCode)
+    _write_nothing(AuditEvent)  # CODE_SENT is QUIET: issue_code writes no change-feed row either
+
+
+def _write_nothing(model: type[BaseModel]) -> None:
+    """An UPDATE of `model`'s table that matches no row (ids start at 1): the statement a write would be."""
+    model.update({model.id: model.id}).where(model.id < 0).execute()
 
 
 def send_activation(account: Account, now: dt.datetime) -> None:
@@ -94,7 +133,9 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
     """Redeem a reset or activation code and set a new password; FormErrors names the fields.
 
     A wrong code counts as a failed login (the lockout applies), and the answer does not
-    say whether the username exists.
+    say whether the username exists. A valid code works while the account is locked, and ends
+    the lock: whoever locks the account by guessing cannot keep its owner out. Setting the
+    password ends every session of the account.
     """
     key = Account.lookup_key(username)
     checker = FormChecker()
@@ -105,18 +146,23 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
     wrong_code = "Deze code klopt niet of is verlopen. Vraag zo nodig een nieuwe aan."
     newest = _newest_code(key)
     code_ok = verify_password(newest.code_hash if newest else None, normalise_code(code))
+    if code_ok:  # only now, to the code's holder: what the password may not contain of the account
+        checker.check("password", check_password, password, username=key,
+                      **password_context(Account.get_by_id(newest.account_id)))
+        checker.raise_if_any()
     new_hash = hash_password(password) if code_ok else None
     with write_transaction():
         account = locked(Account.select().where(Account.username == key)).first()
         current = _newest_code(key)
         usable = (code_ok and current is not None and current.id == newest.id and current.used_at is None
-                  and now < current.expires_at and not is_locked(account, now))
+                  and now < current.expires_at)
         if usable:
             current.used_at = now
             current.save()
             account.password_hash = new_hash
-            account.failed_logins, account.first_failed_at = 0, None
+            account.failed_logins, account.first_failed_at, account.locked_until = 0, None, None
             account.save()
+            account.session_version = end_sessions(account.id, account.id)
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": current.purpose})
         elif account is not None and not is_locked(account, now):

@@ -7,21 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.access import require_admin, require_member, require_usable
-from models.accounts import Account
+from models.access import SessionEnded, require_admin, require_member, require_usable
+from models.accounts import PASSWORD_TRIES, Account
 from models.applications import ApplicationForm, check_organisation
 from models.audit import Action, AuditEvent
-from models.auth import count_failure, is_locked
 from models.clock import Clock
 from models.db import locked, retry_on_conflict, write_transaction
-from models.organisations import Organisation, name_key
+from models.organisations import Organisation, name_key, password_context
 from models.passwords import hash_password, verify_password
+from models.sessions import end_sessions
 from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
 
 # The organisation's fields, named as in the application form (and the screens' FormFields).
 ORGANISATION_FIELDS = ("company", "visit_address", "visit_postcode", "visit_city", "postal_address",
                        "postal_postcode", "postal_city", "country")
-WRONG_PASSWORD = "Uw huidige wachtwoord klopt niet."
+TOO_MANY_TRIES = ("U bent uitgelogd: het huidige wachtwoord was {tries} keer onjuist. Log opnieuw in; "
+                  "wachtwoord vergeten? Vraag dan op het inlogscherm een code aan (F3).").format(tries=PASSWORD_TRIES)
+
+
+def wrong_password(tries_left: int) -> str:
+    """The message next to the current password field when it was wrong."""
+    return f"Het huidige wachtwoord klopt niet. U kunt het nog {tries_left} keer proberen."
 
 
 class ChangedMeanwhile(Exception):
@@ -79,6 +85,8 @@ def update_contact(account: Account, name: str, email: str, clock: Clock,
             Account.update(name=name, email=email).where(Account.id == account.id).execute()
             AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account,
                               detail={"email": [current.email, email]} if current.email != email else None)
+            if current.email != email:  # where reset codes go: every other session of the account ends
+                account.session_version = end_sessions(account.id, account.id)
     account.name, account.email = name, email
     return account
 
@@ -87,17 +95,23 @@ def update_contact(account: Account, name: str, email: str, clock: Clock,
 def change_password(account: Account, current: str, new: str, repeat: str, clock: Clock) -> None:
     """Set a new password after checking the current one. Slow (argon2id): call it from a worker.
 
-    Any account may change its own password: knowing the current one is the check.
+    Any account may change its own password: knowing the current one is the check. The new
+    password ends every other session of the account; this one (`account`) stays signed in.
 
-    FormErrors names `current`, `password` and `repeat`. A wrong current password counts as a
-    failed login, so the lockout also guards this door.
+    FormErrors names `current`, `password` and `repeat`. A wrong current password costs one of the
+    session's tries: `account` is the Account the session holds, and its `password_tries_left`
+    (in memory, never stored) counts down; the message says how many remain, and after the last
+    one SessionEnded ends this session only. It is not a failed login: the account is not locked,
+    so its owner's other sessions and logins go on, and nobody can lock an owner out from here.
     """
     require_usable(account)
+    if account.password_tries_left <= 0:
+        raise SessionEnded(TOO_MANY_TRIES)
     checker = FormChecker()
     if not current:
         checker.fail("current", "Vul uw huidige wachtwoord in.")
     checker.check("password", check_password, new, username=account.username,
-                  other_inputs=tuple(v for v in (account.name, account.email) if v))
+                  **password_context(Account.get_by_id(account.id)))
     if "password" not in checker.errors:
         checker.check("repeat", check_repeat, new, repeat, "De wachtwoorden zijn niet gelijk.")
     if "password" not in checker.errors and current and new == current:
@@ -109,17 +123,25 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
     now = clock.now()
     with write_transaction():
         fresh = locked(Account.select().where(Account.id == account.id)).get()
-        usable = current_ok and fresh.password_hash == stored.password_hash and not is_locked(fresh, now)
+        require_usable(account)  # again, with the row locked: not locked or ended meanwhile
+        usable = current_ok and fresh.password_hash == stored.password_hash
         if usable:
             fresh.password_hash = new_hash
             fresh.save()
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": "change"})
-        elif not is_locked(fresh, now):
-            count_failure(fresh, now)  # committed: the failure counts even though we refuse
+            version = end_sessions(account.id, account.id)
+        else:
+            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
+                              detail={"current_password": True, "tries_left": account.password_tries_left - 1})
+    # Counted here, after the commit: a retried transaction costs no extra try.
     if not usable:
-        raise FormErrors({"current": WRONG_PASSWORD})
-    account.password_hash = new_hash
+        account.password_tries_left -= 1
+        if account.password_tries_left <= 0:
+            raise SessionEnded(TOO_MANY_TRIES)
+        raise FormErrors({"current": wrong_password(account.password_tries_left)})
+    account.password_hash, account.session_version = new_hash, version
+    account.password_tries_left = PASSWORD_TRIES
 
 
 def organisation_form(account: Account) -> OrganisationForm:

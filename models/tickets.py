@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.access import require_usable
 from models.accounts import Account
@@ -26,6 +26,7 @@ class SessionTicket(BaseModel):
     account = ForeignKeyField(Account, on_delete="CASCADE")
     expires_at = DateTimeField(index=True)
     peer = CharField(max_length=100, default="")
+    session_version = IntegerField(default=1)  # the account's, as at SSH authentication
 
 
 def _digest(token: str) -> str:
@@ -34,19 +35,23 @@ def _digest(token: str) -> str:
 
 @retry_on_conflict
 def issue_ticket(account: Account, clock: Clock, peer: str = "") -> str:
+    """A ticket for a session of `account`, at the session version it authenticated with."""
     require_usable(account)  # signed in a moment ago, but checked here too: a ticket is a session
     now = clock.now()
     token = secrets.token_urlsafe(32)
     with write_transaction():
         SessionTicket.delete().where(SessionTicket.expires_at < now).execute()
         SessionTicket.create(token_hash=_digest(token), account=account, expires_at=now + TICKET_LIFETIME,
-                             peer=peer[:100])
+                             peer=peer[:100], session_version=account.session_version)
     return token
 
 
 @retry_on_conflict
 def redeem_ticket(token: str, clock: Clock) -> Account | None:
-    """The account the ticket was issued for, once; None when unknown, used or expired."""
+    """The account the ticket was issued for, once; None when unknown, used or expired.
+
+    The account carries the session version of the ticket, not the stored one: a password changed
+    since the SSH login ends the app at its first check."""
     with write_transaction():
         ticket = locked(SessionTicket.select().where(SessionTicket.token_hash == _digest(token.strip()))).first()
         if ticket is None:
@@ -54,4 +59,6 @@ def redeem_ticket(token: str, clock: Clock) -> Account | None:
         ticket.delete_instance()
         if clock.now() > ticket.expires_at:
             return None
-        return Account.get_by_id(ticket.account_id)
+        account = Account.get_by_id(ticket.account_id)
+        account.session_version = ticket.session_version
+        return account

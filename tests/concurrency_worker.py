@@ -22,6 +22,7 @@ from collections import Counter
 
 from argon2 import profiles
 
+from models.access import SessionEnded
 from models.accounts import Account
 from models.activities import ActivityForm, add_activity, delete_activity, edit_activity
 from models.audit import Action
@@ -92,6 +93,8 @@ class Worker:
                 if not self.busy_allowed:
                     raise
                 self.busy[operation] += 1
+            except SessionEnded:  # another worker changed this beheerder's role: signed in again, as a user would
+                self.employer = Account.get_by_id(self.employer.id)
 
     # -- the professional's grants ------------------------------------------------------------------------------
     def end_date(self) -> dt.date | None:

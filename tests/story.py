@@ -103,6 +103,12 @@ def account_of(person: Professional) -> Account:
     return Account.get(Account.professional == person)
 
 
+def signs_in_again(account: Account) -> Account:
+    """A new session of `account`: as it is stored now. A change to the account's password, email, lock,
+    role or branch ends its earlier sessions (models/sessions.py), so a story goes on with a new one."""
+    return Account.get_by_id(account.id)
+
+
 class Employers(NamedTuple):
     """Welzijn Utrecht: Verburg (contact person, beheerder) at Hoofdvestiging, Kroon (vestigingsmanager)
     at Overvecht. Amersfoort: Jansen (beheerder) at Centrum. Plus a staff member and professional Test."""

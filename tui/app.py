@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
-from models.access import AccessDenied, require_usable
+from models.access import AccessDenied, SessionEnded, require_usable
 from models.accounts import Account, Role
 from models.changes import EVERYTHING, Batch, ChangeWatcher, Kind
 from models.clock import Clock
@@ -33,7 +33,7 @@ class InzageApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Afsluiten", priority=True)]
 
     def __init__(self, clock: Clock, mail: MailSettings, idle_minutes: float, demo: DemoSummary | None = None,
-                 signed_in: Account | None = None) -> None:
+                 signed_in: Account | None = None, session_hours: float = 12.0) -> None:
         super().__init__()
         self.clock = clock
         # Signed in by the SSH server: start in the workspace, and end the session (not return to
@@ -41,9 +41,11 @@ class InzageApp(App):
         self.signed_in = signed_in
         self.mail = mail
         self.idle_limit = dt.timedelta(minutes=idle_minutes)
+        self.session_limit = dt.timedelta(hours=session_hours)  # busy or not (ASVS 7.3.2)
         self.demo = demo  # shown on the login screen, so demo users need not remember the logins
         self.account: Account | None = None
         self.last_input = clock.now()
+        self.signed_in_at = clock.now()
         self._mail_lock = threading.Lock()  # one delivery at a time: a message is never sent twice
         # Committed changes from every session reach the open screens through this signal (see DataChanged).
         self.data_changed: Signal[Batch] = Signal(self, "data-changed")
@@ -81,7 +83,7 @@ class InzageApp(App):
     # -- who is signed in ------------------------------------------------------
     def logged_in(self, account: Account) -> None:
         self.account = account
-        self.last_input = self.clock.now()
+        self.last_input = self.signed_in_at = self.clock.now()
         self.show_only(self.workspace_for(account))
 
     @staticmethod
@@ -121,9 +123,11 @@ class InzageApp(App):
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:
-        """Every IDLE_CHECK_SECONDS: end the session when idle too long, or when its account can no
-        longer be used (locked by failed logins elsewhere, branch removed); the models already
-        refuse every operation of such an account, this takes the user back to the login screen."""
+        """Every IDLE_CHECK_SECONDS: end the session when idle too long, when it has lasted its
+        lifetime (session_limit, busy or not), or when its account can no longer be used by it (locked
+        by failed logins elsewhere, branch removed, or its password, email, role or branch changed
+        since this session signed in); the models already refuse every operation of such a session,
+        this takes the user back to the login screen."""
         if self.account is None:
             return
         if self.clock.today() != self._today:  # grants end and periods close at midnight, without a write
@@ -133,8 +137,14 @@ class InzageApp(App):
             minutes = int(self.idle_limit.total_seconds() // 60)
             self.log_out(f"U bent uitgelogd na {minutes} minuten zonder activiteit. Log opnieuw in om verder te gaan.")
             return
+        if self.clock.now() - self.signed_in_at >= self.session_limit:
+            hours = f"{self.session_limit.total_seconds() / 3600:g}"
+            self.log_out(f"U bent uitgelogd: een sessie duurt hooguit {hours} uur. Log opnieuw in om verder te gaan.")
+            return
         try:
             require_usable(self.account)
+        except SessionEnded as ended:
+            self.log_out(str(ended))
         except AccessDenied as refused:
             self.log_out(f"U bent uitgelogd. {refused}")
 
@@ -147,10 +157,12 @@ class InzageApp(App):
 
 
 def make_app(clock: Clock | None = None, demo: DemoSummary | None = None, mail: MailSettings | None = None,
-             idle_minutes: float | None = None, signed_in: Account | None = None) -> InzageApp:
+             idle_minutes: float | None = None, signed_in: Account | None = None,
+             session_hours: float | None = None) -> InzageApp:
     """Build the app against the database already opened with models.db.open_database()."""
     from tui import config
     from tui.mail_cli import mail_settings
 
     return InzageApp(clock or Clock(), mail or mail_settings(),
-                     idle_minutes if idle_minutes is not None else config.idle_minutes(), demo, signed_in)
+                     idle_minutes if idle_minutes is not None else config.idle_minutes(), demo, signed_in,
+                     session_hours if session_hours is not None else config.session_hours())

@@ -55,7 +55,7 @@ DEFAULT_IDLE_MINUTES = 15.0
 
 
 def config_file() -> Path:
-    """Optional settings (SMTP, idle timeout) in TOML: <config folder>/config.toml."""
+    """Optional settings (SMTP, idle timeout, session lifetime) in TOML: <config folder>/config.toml."""
     return config_dir() / "config.toml"
 
 
@@ -78,6 +78,20 @@ def idle_minutes() -> float:
     except ValueError:
         return DEFAULT_IDLE_MINUTES
     return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
+
+
+SESSION_HOURS_ENV = "INZAGE_SESSION_HOURS"
+DEFAULT_SESSION_HOURS = 12.0
+
+
+def session_hours() -> float:
+    """Hours a session lasts at most, busy or not: $INZAGE_SESSION_HOURS, [app] session_hours, or 12."""
+    raw = os.environ.get(SESSION_HOURS_ENV) or read_config_file().get("app", {}).get("session_hours")
+    try:
+        hours = float(raw) if raw is not None else DEFAULT_SESSION_HOURS
+    except ValueError:
+        return DEFAULT_SESSION_HOURS
+    return hours if hours > 0 else DEFAULT_SESSION_HOURS
 
 
 def _state_file() -> Path:

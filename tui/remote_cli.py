@@ -43,7 +43,8 @@ def command_ssh(args: argparse.Namespace) -> int:
         raise CommandError("--max-sessions moet minstens 1 zijn.")
     ready_database(url)
     settings = SshSettings(host=args.host, port=args.port, database_url=url,
-                           max_sessions=args.max_sessions or config.ssh_max_sessions())
+                           max_sessions=args.max_sessions or config.ssh_max_sessions(),
+                           session_hours=config.session_hours())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # ours says who got a session; the audit trail the rest
     try:

@@ -4,6 +4,10 @@ Every connection signs in with its inzage username and password (the same check,
 audit as the login screen) or with a public key registered in the app, and gets its own app
 process in a PTY of the client's size (tui/pty_session.py), already signed in. There is no shell,
 no command execution, no SFTP/SCP and no forwarding of ports, agents or X11.
+
+A connection may open more sessions (channels) later; each is checked again against the account as
+it was at authentication (models/sessions.py): once its password, email, lock, role or branch
+changed, or the session lifetime passed, the connection is told why and closed.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from typing import Any, TypeVar
 
 import asyncssh
 
+from models.access import AccessDenied, SessionEnded
 from models.accounts import Account
 from models.auth import authenticate, key_login
 from models.clock import Clock
@@ -38,6 +43,10 @@ HOST_KEY_FILE = "ssh_host_ed25519_key"
 NEEDS_TERMINAL = "inzage heeft een terminal nodig. Verbind met: ssh -t …\r\n"
 ONLY_THE_APP = "inzage biedt via SSH alleen de app aan: geen opdrachten, geen bestanden.\r\n"
 REFUSED = "U kunt nu niet inloggen: het account is geblokkeerd of de organisatie is (nog) niet goedgekeurd.\r\n"
+
+
+def too_old(hours: float) -> str:
+    return f"U bent uitgelogd: een sessie duurt hooguit {hours:g} uur. Verbind opnieuw.\r\n"
 
 
 def too_many(limit: int) -> str:
@@ -77,6 +86,7 @@ class SshSettings:
     host_key_path: Path = field(default_factory=lambda: config.data_dir() / HOST_KEY_FILE)
     database_url: str = ""  # given to every app process (in its environment, not on its command line)
     login_timeout: float = 60.0  # seconds to authenticate before the connection is closed
+    session_hours: float = 12.0  # a connection opens no new session this long after it authenticated
     app_command: tuple[str, ...] = (sys.executable, "-m", "tui.cli", "session", "--ticket-fd")
 
 
@@ -107,8 +117,12 @@ class SshHub:
     async def run_session(self, connection: AppConnection, process: asyncssh.SSHServerProcess) -> None:
         try:
             process.exit(await self._session(connection, process))
-        except (asyncssh.Error, OSError, BrokenPipeError):
+            if connection.ended:
+                await asyncio.wait_for(process.wait_closed(), 5)  # the reason reaches the client first
+        except (asyncssh.Error, OSError, BrokenPipeError, TimeoutError):
             pass  # the connection is gone already
+        if connection.ended and connection.conn is not None:
+            connection.conn.close()  # its login no longer holds: no further session, and its apps end now
 
     async def _session(self, connection: AppConnection, process: asyncssh.SSHServerProcess) -> int:
         if process.get_terminal_type() is None:
@@ -123,12 +137,20 @@ class SshHub:
         if account is None:
             process.stderr.write(REFUSED.encode())
             return 1
+        if self.clock.now() - connection.authenticated_at >= dt.timedelta(hours=self.settings.session_hours):
+            return self._end_connection(connection, process, too_old(self.settings.session_hours))
+        try:
+            # Checks the account again, at the session version of this connection's authentication.
+            ticket = await self.in_thread(issue_ticket, account, self.clock, connection.peer)
+        except SessionEnded as ended:
+            return self._end_connection(connection, process, f"{ended}\r\n")
+        except AccessDenied:
+            return self._end_connection(connection, process, REFUSED)
         pty = PtySession(process)
         session = Session(account.username, connection.peer, self.clock.now(), pty)
         self.sessions.append(session)
         connection.ptys.append(pty)
         try:
-            ticket = await self.in_thread(issue_ticket, account, self.clock, connection.peer)
             env = child_environment(process.get_terminal_type(), process.env.get("COLORTERM"),
                                     {config.DATABASE_URL_ENV: self.settings.database_url})
             await pty.start(self.settings.app_command, env, ticket.encode())
@@ -139,6 +161,15 @@ class SshHub:
             await pty.stop()
             self.sessions.remove(session)
             connection.ptys.remove(pty)
+
+    @staticmethod
+    def _end_connection(connection: AppConnection, process: asyncssh.SSHServerProcess, reason: str) -> int:
+        """Refuse this session and close its connection (after the reason is sent): its login no longer holds."""
+        log.info("session refused for %s from %s, connection closed: %s", connection.username, connection.peer,
+                 reason.strip())
+        process.stderr.write(reason.encode())
+        connection.ended = True
+        return 1
 
     async def close(self) -> None:
         """End every app, then every connection (the server is stopping)."""
@@ -172,6 +203,8 @@ class AppConnection(asyncssh.SSHServer):
         self.key_id: int | None = None  # or with this registered key
         self.ptys: list[PtySession] = []
         self.conn: asyncssh.SSHServerConnection | None = None
+        self.authenticated_at = hub.clock.now()  # set again when the login succeeds
+        self.ended = False  # the account changed or the lifetime passed: close after telling the client
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
@@ -194,6 +227,7 @@ class AppConnection(asyncssh.SSHServer):
     async def validate_password(self, username: str, password: str) -> bool:
         result = await self.hub.in_thread(authenticate, username, password, self.hub.clock, via=f"ssh {self.peer}")
         self.account = result.account if result.ok else None
+        self.authenticated_at = self.hub.clock.now()
         return result.ok
 
     def public_key_auth_supported(self) -> bool:
@@ -213,6 +247,7 @@ class AppConnection(asyncssh.SSHServer):
         result = await self.hub.in_thread(key_login, self.username, self.key_id, self.hub.clock,
                                           via=f"ssh {self.peer}")
         self.account = result.account if result.ok else None
+        self.authenticated_at = self.hub.clock.now()
         return self.account
 
     def session_requested(self) -> asyncssh.SSHServerSession:

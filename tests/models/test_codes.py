@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from models import Account, AccountCode, Action, AuditEvent, OutgoingEmail, Role, codes
+from models import Account, AccountCode, Action, AuditEvent, OutgoingEmail, Role, codes, passwords
 from models.auth import authenticate
 from models.codes import create_manager_account, request_login_details, set_password_with_code
 from models.validation import FormErrors
@@ -169,16 +169,96 @@ def test_setting_the_password_clears_the_failures_and_is_audited(kroon, clock):
     assert (event.actor_id, event.account_id, json.loads(event.detail)) == (kroon.id, kroon.id, {"purpose": "reset"})
 
 
-def test_a_locked_account_cannot_use_its_code_until_the_lock_lifts(kroon, clock):
+def test_a_valid_code_works_while_the_account_is_locked_and_ends_the_lock(kroon, clock):
     request_login_details("kroon@example.nl", clock)
     [code] = codes_in_mail("kroon@example.nl")
     for _ in range(5):
         authenticate("kroon", "fout-wachtwoord", clock)
+    assert Account.get_by_id(kroon.id).locked_until is not None
     failures = AuditEvent.select().where(AuditEvent.action == Action.LOGIN_FAILED).count()
-    for attempt in (code, "AAAAA-AAAAA"):
-        with pytest.raises(FormErrors):
-            set_password_with_code("kroon", attempt, NEW_PASSWORD, NEW_PASSWORD, clock)
+    with pytest.raises(FormErrors):  # a wrong code stays wrong, locked or not
+        set_password_with_code("kroon", "AAAAA-AAAAA", NEW_PASSWORD, NEW_PASSWORD, clock)
     assert AuditEvent.select().where(AuditEvent.action == Action.LOGIN_FAILED).count() == failures  # not counted
-    clock.advance(dt.timedelta(minutes=15))
-    set_password_with_code("kroon", code, NEW_PASSWORD, NEW_PASSWORD, clock)
+    set_password_with_code("kroon", code, NEW_PASSWORD, NEW_PASSWORD, clock)  # no waiting for the lock
+    stored = Account.get_by_id(kroon.id)
+    assert (stored.locked_until, stored.failed_logins, stored.first_failed_at) == (None, 0, None)
     assert authenticate("kroon", NEW_PASSWORD, clock).ok
+
+
+def _count_work(database, monkeypatch) -> tuple[list[str], list[str]]:
+    """From now on: every argon2 hash made (by caller), and the table each SQL statement names first."""
+    hashes: list[str] = []
+    tables: list[str] = []
+    hasher, execute = passwords._hasher, database.execute_sql
+
+    class CountingHasher:
+        def __getattr__(self, name):
+            return getattr(hasher, name)
+
+        def hash(self, *args, **kwargs):
+            hashes.append("hash")
+            return hasher.hash(*args, **kwargs)
+
+    def counting(sql, params=None, *args, **kwargs):
+        tables.append(re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', sql).group(1))
+        return execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+    monkeypatch.setattr(database, "execute_sql", counting)
+    return hashes, tables
+
+
+def test_known_unknown_and_limited_addresses_cost_the_same_hashing_and_statements(kroon, clock, database,
+                                                                                monkeypatch):
+    story.account("aarts", Role.EMPLOYER)
+    for _ in range(codes.MAILS_PER_HOUR):
+        request_login_details("aarts@example.nl", clock)  # aarts has had all mails for this hour
+    work = {}
+    for case, address in [("known", "kroon@example.nl"), ("unknown", "onbekend@example.nl"),
+                          ("limited", "aarts@example.nl")]:
+        with monkeypatch.context() as patch:
+            hashes, tables = _count_work(database, patch)
+            request_login_details(address, clock)
+        work[case] = (len(hashes), tables)
+    assert work["known"] == (1, ["account", "account_code", "account_code", "audit_event", "outgoing_email"])
+    assert work["unknown"] == work["known"] and work["limited"] == work["known"]
+    assert OutgoingEmail.select().count() == codes.MAILS_PER_HOUR + 1  # aarts' three, kroon's one
+
+
+def test_a_fourth_request_within_the_hour_sends_nothing_and_the_third_code_still_works(kroon, clock):
+    sent = []
+    for _ in range(3):
+        request_login_details("kroon@example.nl", clock)
+        sent.append(codes_in_mail("kroon@example.nl")[0])
+        clock.advance(dt.timedelta(minutes=10))
+    request_login_details("kroon@example.nl", clock)  # 9:30
+    assert OutgoingEmail.select().count() == 3 and AccountCode.select().count() == 3
+    assert AuditEvent.select().where(AuditEvent.action == Action.CODE_SENT).count() == 3
+    set_password_with_code("kroon", sent[-1], NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert authenticate("kroon", NEW_PASSWORD, clock).ok
+
+
+def test_the_limit_counts_the_last_hour_and_then_lets_a_mail_through(kroon, clock):
+    for _ in range(3):
+        request_login_details("kroon@example.nl", clock)  # 9:00
+    clock.advance(dt.timedelta(minutes=59, seconds=59))
+    request_login_details("kroon@example.nl", clock)
+    assert OutgoingEmail.select().count() == 3
+    clock.advance(dt.timedelta(seconds=1))  # 10:00: the three of 9:00 are an hour old
+    request_login_details("kroon@example.nl", clock)
+    assert OutgoingEmail.select().count() == 4
+    [code] = codes_in_mail("kroon@example.nl")
+    set_password_with_code("kroon", code, NEW_PASSWORD, NEW_PASSWORD, clock)
+
+
+def test_the_limit_is_per_account_not_per_address(database, clock):
+    zeeman, aarts = story.account("zeeman", Role.EMPLOYER), story.account("aarts", Role.EMPLOYER)
+    for _ in range(3):
+        request_login_details("zeeman@example.nl", clock)
+    for person in (zeeman, aarts):
+        person.email = "team@example.nl"
+        person.save()
+    request_login_details("team@example.nl", clock)
+    body = OutgoingEmail.select().where(OutgoingEmail.to_address == "team@example.nl").get().body
+    assert "gebruikersnaam: aarts" in body and "zeeman" not in body
+    assert AccountCode.select().where(AccountCode.account == zeeman).count() == 3

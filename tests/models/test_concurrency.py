@@ -26,10 +26,12 @@ from models.branches import (
     RenamedMeanwhile,
     RolesChangedMeanwhile,
     branch_rows,
+    remove_branch,
     rename_branch,
     save_roles,
 )
 from models.db import db, open_database
+from models.inzage import GrantChanges, GrantRefused, SaveReport, save_changes
 from models.periods import derived_columns
 from models.professionals import Registration, RegistrationPeriod
 from models.profile import ChangedMeanwhile, organisation_form, update_organisation
@@ -70,6 +72,7 @@ def two_beheerders(database, clock):
     """Welzijn Utrecht with Verburg and Kroon both beheerder."""
     world = story.employers()
     save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True)}, clock)
+    world.overvecht.manager = story.signs_in_again(world.kroon)  # the role change ended Kroon's earlier session
     return world
 
 
@@ -95,25 +98,27 @@ def test_two_beheerders_save_the_organisation_at_once_and_the_second_is_told(two
 def test_two_beheerders_change_the_same_branchs_role_at_once_and_the_second_is_told(two_beheerders, clock):
     world = two_beheerders
     today = clock.today()
+    # Zuilen's manager is neither of them: a change to one's own role would end the other's session instead.
+    zuilen = story.branch(world.utrecht, "Zuilen", "devries")
 
     def toggling(account: Account, change: Callable[[str, bool], tuple[str, bool]]):
         def load():
-            return next(row for row in branch_rows(account, today) if row.id == world.overvecht.id)
+            return next(row for row in branch_rows(account, today) if row.id == zuilen.id)
 
         def save(row):
             return save_roles(account, {row.id: change(row.role, row.is_admin)}, clock,
                               {row.id: (row.role, row.is_admin)})
         return load, save
-    verburg = toggling(world.verburg, lambda role, admin: ("contact_person", admin))  # Kroon contact person
-    kroon = toggling(world.kroon, lambda role, admin: (role, False))  # Kroon gives up beheerder
+    verburg = toggling(world.verburg, lambda role, admin: ("contact_person", admin))  # De Vries contact person
+    kroon = toggling(world.kroon, lambda role, admin: (role, True))  # De Vries beheerder
     results = at_once(verburg, kroon)
     assert sorted(type(result).__name__ for result in results) == ["RolesChangedMeanwhile", "int"], results
     told = next(result for result in results if isinstance(result, RolesChangedMeanwhile))
-    assert told.branch_ids == [world.overvecht.id]
-    assert str(told).startswith("De rol van Overvecht is intussen door iemand anders gewijzigd.")
-    overvecht = Branch.get_by_id(world.overvecht.id)
-    expected = ("contact_person", True) if results[0] == 1 else ("branch_manager", False)
-    assert (overvecht.role, overvecht.is_admin) == expected  # only the first one's change, not both
+    assert told.branch_ids == [zuilen.id]
+    assert str(told).startswith("De rol van Zuilen is intussen door iemand anders gewijzigd.")
+    stored = Branch.get_by_id(zuilen.id)
+    expected = ("contact_person", False) if results[0] == 1 else ("branch_manager", True)
+    assert (stored.role, stored.is_admin) == expected  # only the first one's change, not both
     assert AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).count() == 2  # with the fixture's
 
 
@@ -157,6 +162,33 @@ def test_a_rename_to_the_name_someone_else_just_gave_is_no_conflict(two_beheerde
     assert rename_branch(world.verburg, world.overvecht.id, "Overvecht-Noord", clock, "Overvecht").name == (
         "Overvecht-Noord")
     assert AuditEvent.select().where(AuditEvent.action == Action.BRANCH_RENAMED).count() == 1
+
+
+# -- a grant saved while its branch is removed --------------------------------------------------------------
+RACES = {"sqlite": 50, "postgresql": 200}
+
+
+def test_a_grant_saved_while_its_branch_is_removed_never_outlives_the_branch(database, request, clock):
+    """Test grants a branch at the moment Verburg removes it, again and again: either the grant is made
+    first and the removal ends it, or the removal comes first and the grant is refused; never a grant in
+    force to a removed branch."""
+    world = story.employers()
+    story.registration(world.test, story.register())
+    test = story.account_of(world.test)
+    outcomes: Counter[str] = Counter()
+    for race in range(RACES[request.node.callspec.params["database"]]):
+        branch = story.branch(world.utrecht, f"Tijdelijk {race}", f"tijdelijk{race}")
+        saved, removed = at_once(
+            (lambda: None, lambda _: save_changes(test, GrantChanges(add=[(branch.id, None)]), clock)),
+            (lambda: None, lambda _: remove_branch(world.verburg, branch.id, True, clock)),
+        )
+        assert removed is None, removed
+        assert isinstance(saved, SaveReport | GrantRefused), saved
+        left = AccessGrant.select().where(AccessGrant.branch == branch.id, AccessGrant.revoked_at.is_null())
+        assert not left.exists(), f"race {race}: a grant outlived the removal of its branch"
+        outcomes["refused" if isinstance(saved, GrantRefused) else "made, then ended"] += 1
+    print(f"\n{dict(outcomes)}")
+    assert Branch.select().where(Branch.removed_at.is_null(False)).count() == sum(outcomes.values())
 
 
 # -- eight processes for 30 seconds ---------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """An employer's own details and password, and the organisation's details with their version."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from models import Account, AuditEvent, Organisation
-from models.access import AccessDenied
+from models.access import AccessDenied, SessionEnded, require_usable
 from models.audit import Action
 from models.auth import authenticate
 from models.branches import remove_branch, save_roles
@@ -18,6 +16,7 @@ from models.profile import (
     organisation_form,
     update_contact,
     update_organisation,
+    wrong_password,
 )
 from models.validation import FormErrors
 from tests import story
@@ -92,26 +91,45 @@ def test_an_account_changes_its_own_password_with_the_current_one(world, clock, 
     assert (event.actor_id, event.account_id) == (actor.id, actor.id)
 
 
-def test_a_wrong_current_password_changes_nothing_and_counts_as_a_failure(world, clock):
+def test_a_wrong_current_password_changes_nothing_and_says_how_many_tries_remain(world, clock):
     before = Account.get_by_id(world.kroon.id).password_hash
     with pytest.raises(FormErrors) as refused:
         change_password(world.kroon, "niet-mijn-wachtwoord", NEW_PASSWORD, NEW_PASSWORD, clock)
-    assert refused.value.errors == {"current": "Uw huidige wachtwoord klopt niet."}
+    assert refused.value.errors == {"current": "Het huidige wachtwoord klopt niet. U kunt het nog 4 keer proberen."}
     stored = Account.get_by_id(world.kroon.id)
-    assert stored.password_hash == before and stored.failed_logins == 1
+    assert stored.password_hash == before and stored.failed_logins == 0  # not a failed login: no lockout
     assert not AuditEvent.select().where(AuditEvent.action == Action.PASSWORD_SET).exists()
+    assert AuditEvent.select().where(AuditEvent.action == Action.LOGIN_FAILED, AuditEvent.actor == world.kroon).exists()
 
 
-def test_five_wrong_current_passwords_lock_the_account(world, clock):
-    for _ in range(5):
-        with pytest.raises(FormErrors):
-            change_password(world.kroon, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
-    assert Account.get_by_id(world.kroon.id).locked_until == clock.now() + dt.timedelta(minutes=15)
-    with pytest.raises(AccessDenied, match="geblokkeerd"):  # now even the right one does not work ...
-        change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
-    clock.advance(dt.timedelta(minutes=15))  # ... until the lock ends
-    change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+def test_after_the_last_wrong_current_password_only_that_session_ends(world, clock):
+    session = authenticate("kroon", story.PASSWORD, clock).account
+    other = authenticate("kroon", story.PASSWORD, clock).account  # Kroon on another computer
+    for left in (4, 3, 2, 1):
+        with pytest.raises(FormErrors) as refused:
+            change_password(session, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+        assert refused.value.errors["current"] == wrong_password(left)
+    with pytest.raises(SessionEnded, match="U bent uitgelogd"):
+        change_password(session, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+    with pytest.raises(SessionEnded):  # no further try in this session, not even the right password
+        change_password(session, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    stored = Account.get_by_id(world.kroon.id)
+    assert (stored.locked_until, stored.failed_logins) == (None, 0)  # the account is not locked ...
+    require_usable(other)  # ... its other sessions go on ...
+    assert authenticate("kroon", story.PASSWORD, clock).ok  # ... and its owner can sign in
+    change_password(other, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
     assert authenticate("kroon", NEW_PASSWORD, clock).ok
+
+
+def test_a_right_current_password_gives_the_session_its_tries_back(world, clock):
+    session = authenticate("kroon", story.PASSWORD, clock).account
+    for _ in range(4):
+        with pytest.raises(FormErrors):
+            change_password(session, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+    change_password(session, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    with pytest.raises(FormErrors) as refused:
+        change_password(session, "raden-maar", story.PASSWORD + "!", story.PASSWORD + "!", clock)
+    assert "nog 4 keer" in refused.value.errors["current"]
 
 
 @pytest.mark.parametrize(("new", "repeat", "field"), [
@@ -186,8 +204,9 @@ def test_a_beheerder_of_another_organisation_changes_only_their_own(world, clock
 
 def test_a_save_never_overwrites_a_change_made_meanwhile(world, clock):
     save_roles(world.verburg, {world.overvecht.id: ("branch_manager", True)}, clock)  # Kroon is beheerder too
-    mine, theirs = organisation_form(world.verburg), organisation_form(world.kroon)
-    update_organisation(world.kroon, {**theirs.values, "visit_city": "Utrecht-Oost"}, theirs.version, clock)
+    kroon = story.signs_in_again(world.kroon)
+    mine, theirs = organisation_form(world.verburg), organisation_form(kroon)
+    update_organisation(kroon, {**theirs.values, "visit_city": "Utrecht-Oost"}, theirs.version, clock)
     with pytest.raises(ChangedMeanwhile) as refused:
         update_organisation(world.verburg, {**mine.values, "company": "Welzijn Utrecht"}, mine.version, clock)
     assert "intussen door iemand anders gewijzigd" in str(refused.value)

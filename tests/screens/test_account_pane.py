@@ -5,7 +5,7 @@ from textual.widgets import Input
 
 from models import Account
 from models.auth import authenticate
-from models.profile import WRONG_PASSWORD
+from models.profile import wrong_password
 from screens.account_pane import CONTACT_SAVED, PASSWORD_CHANGED, AccountPane
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
@@ -45,7 +45,7 @@ async def test_a_wrong_current_password_is_refused_then_the_right_one_works(sqli
         await fill(pilot, current="niet-mijn-wachtwoord", password=NEW_PASSWORD, repeat=NEW_PASSWORD)
         await pilot.press("ctrl+s")  # the cursor is in the password part
         await settle(pilot)
-        assert error_of(app, "current") == WRONG_PASSWORD
+        assert error_of(app, "current") == wrong_password(4)
         assert app.focused is app.screen.query_one("#current", Input)
         assert PASSWORD_CHANGED not in notifications(app)
         await fill(pilot, current=story.PASSWORD, password=NEW_PASSWORD, repeat="iets-anders")

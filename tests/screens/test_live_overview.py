@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from models import Organisation, OrganisationStatus
 from models.access import AccessDenied
 from models.activities import ActivityForm, add_activity
-from models.branches import remove_branch
 from models.inzage import GrantChanges, save_changes
 from models.overview import overview_rows
 from models.rules import Norm
@@ -289,7 +289,8 @@ async def test_a_live_read_that_fails_keeps_the_rows_and_says_so(cast, clock, tm
 
 
 async def test_a_refused_load_empties_the_table_and_shows_the_refusal(sqlite_db, clock, tmp_path):
-    """Kroon's branch is removed: the next reading is refused, and nothing of the professionals stays."""
+    """Kroon's organisation is back to pending (written straight into the database, so no session
+    ends): the next reading is refused, and nothing of the professionals stays."""
     world = story.employers()
     story.registration(world.test, story.register())
     story.grant(world.test, world.overvecht)
@@ -297,7 +298,8 @@ async def test_a_refused_load_empties_the_table_and_shows_the_refusal(sqlite_db,
     async with app.run_test(size=(120, 40)) as pilot:
         await as_kroon(app, pilot)
         assert names(app) == ["T. Test"]
-        remove_branch(world.verburg, world.overvecht.id, True, clock)
+        Organisation.update(status=OrganisationStatus.PENDING, decided_at=None).where(
+            Organisation.id == world.utrecht.id).execute()
         with pytest.raises(AccessDenied) as refusal:
             overview_rows(world.kroon, TODAY)
         table(app).focus()

@@ -47,8 +47,9 @@ async def test_a_change_made_meanwhile_is_not_overwritten(sqlite_db, clock, tmp_
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await show_pane(pilot, OrganisationPane, world.verburg)  # on a bare screen: no live updates
-        theirs = organisation_form(world.kroon)  # Kroon saves while Verburg is still typing
-        update_organisation(world.kroon, {**theirs.values, "visit_city": "Utrecht-Oost"}, theirs.version, clock)
+        kroon = story.signs_in_again(world.kroon)  # becoming beheerder ended Kroon's earlier sessions
+        theirs = organisation_form(kroon)  # Kroon saves while Verburg is still typing
+        update_organisation(kroon, {**theirs.values, "visit_city": "Utrecht-Oost"}, theirs.version, clock)
         await fill(pilot, company="Welzijn Utrecht")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -1,19 +1,26 @@
 """A session whose account can no longer be used: every action is refused at once, and the next
-periodic check takes the user back to the login screen with the reason."""
+periodic check (or the change feed, within about a second) takes the user back to the login screen
+with the reason. So does a change to the account made elsewhere, the session's lifetime, and too many
+wrong current passwords on the Account tab (that session only)."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from models.access import LOCKED
+from models import Account
+from models.access import ACCOUNT_CHANGED, LOCKED, SessionEnded, require_usable
 from models.auth import MAX_FAILURES, authenticate
 from models.branches import remove_branch
 from models.dossier import open_dossier
+from models.profile import TOO_MANY_TRIES
+from screens.account_pane import CONTACT_SAVED, PASSWORD_CHANGED, AccountPane
 from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from tests import story
-from tests.screens.helpers import eventually, notifications, settle
+from tests.models.test_sessions import CHANGES, NEW_PASSWORD, session_of
+from tests.screens.helpers import error_of, eventually, fill, notifications, settle
+from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for, log_in
 
 
@@ -35,8 +42,8 @@ async def test_a_session_whose_account_is_locked_meanwhile_is_ended_at_once(cast
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
         assert app.account is None
         assert any(LOCKED in message for message in notifications(app))
-        clock.advance(dt.timedelta(minutes=15))  # the lock runs out: Kroon may work again
-        open_dossier(cast.kroon, cast.test.id, clock)
+        clock.advance(dt.timedelta(minutes=15))  # the lock runs out: Kroon may work again, in a new session
+        open_dossier(story.signs_in_again(cast.kroon), cast.test.id, clock)
 
 
 async def test_a_manager_whose_branch_is_removed_is_signed_out(cast, clock, tmp_path):
@@ -49,4 +56,95 @@ async def test_a_manager_whose_branch_is_removed_is_signed_out(cast, clock, tmp_
         app.lock_if_idle()
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
-        assert any("goedgekeurde organisatie" in message for message in notifications(app))
+        assert any(ACCOUNT_CHANGED in message for message in notifications(app))  # the branch removal ended it
+
+
+# -- a change to the account ends its other sessions (models/sessions.py) ---------------------------------------
+@pytest.mark.parametrize("change", list(CHANGES))
+async def test_a_change_to_the_account_elsewhere_ends_the_session(cast, clock, tmp_path, change):
+    make, _ = CHANGES[change]
+    app = app_for(clock, tmp_path)
+    app.watch_interval = 0.05
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        assert isinstance(app.screen, EmployerScreen)
+        make(session_of("kroon", clock), cast, clock)  # Kroon (or someone else) elsewhere
+        await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
+        assert app.account is None
+        expected = LOCKED if change == "lock" else ACCOUNT_CHANGED
+        assert any(expected in message for message in notifications(app))
+
+
+async def test_the_session_that_changes_the_password_or_email_stays(cast, clock, tmp_path):
+    other = session_of("kroon", clock)
+    app = app_for(clock, tmp_path)
+    app.watch_interval = 0.05
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_pane(pilot, AccountPane, session_of("kroon", clock))
+        await fill(pilot, current=story.PASSWORD, password=NEW_PASSWORD, repeat=NEW_PASSWORD)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert PASSWORD_CHANGED in notifications(app)
+        await fill(pilot, email="kroon@elders.nl")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert CONTACT_SAVED in notifications(app)
+        await pilot.pause(0.3)  # the change feed has come by
+        app.lock_if_idle()
+        await settle(pilot)
+        assert app.account is not None and not isinstance(app.screen, LoginScreen)
+    with pytest.raises(SessionEnded):
+        require_usable(other)
+
+
+async def test_a_busy_session_ends_after_its_lifetime(cast, clock, tmp_path):
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        for _ in range(12 * 6 - 1):  # a key every 10 minutes: never idle, for 11 h 50 min
+            clock.advance(dt.timedelta(minutes=10))
+            await pilot.press("f2")
+            app.lock_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, EmployerScreen)
+        clock.advance(dt.timedelta(minutes=10))
+        await pilot.press("f2")
+        app.lock_if_idle()  # 12 hours after signing in
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.account is None
+        assert any("een sessie duurt hooguit 12 uur" in message for message in notifications(app))
+
+
+async def test_the_lifetime_is_configurable(cast, clock, tmp_path, monkeypatch):
+    monkeypatch.setenv("INZAGE_SESSION_HOURS", "2")
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        clock.advance(dt.timedelta(hours=2))
+        app.last_input = clock.now()
+        app.lock_if_idle()
+        await settle(pilot)
+        assert any("hooguit 2 uur" in message for message in notifications(app))
+
+
+# -- a wrong current password on the Account tab ----------------------------------------------------------------
+async def test_wrong_current_passwords_say_the_tries_left_then_end_only_this_session(cast, clock, tmp_path):
+    other = session_of("kroon", clock)  # Kroon on another computer
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_pane(pilot, AccountPane, session_of("kroon", clock))
+        for left in (4, 3, 2, 1):
+            await fill(pilot, current="raden-maar", password=NEW_PASSWORD, repeat=NEW_PASSWORD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert error_of(app, "current") == (f"Het huidige wachtwoord klopt niet. U kunt het nog {left} keer "
+                                                "proberen.")
+        await fill(pilot, current="raden-maar", password=NEW_PASSWORD, repeat=NEW_PASSWORD)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.account is None
+        assert TOO_MANY_TRIES in notifications(app)
+    stored = Account.get_by_id(cast.kroon.id)
+    assert (stored.locked_until, stored.failed_logins) == (None, 0)  # not locked: only that session ended
+    require_usable(other)
+    assert authenticate("kroon", story.PASSWORD, clock).ok

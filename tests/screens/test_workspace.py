@@ -113,11 +113,13 @@ async def test_at_midnight_an_ended_grant_leaves_the_overview(sqlite_db, clock, 
     cast = story.employers()
     story.latest_period(story.registration(cast.test, story.register()))
     story.grant(cast.test, cast.overvecht, end_date=clock.today())  # in force today, not tomorrow
+    late = clock.now().replace(hour=21, minute=30)  # the clock is UTC: 22:30 in Amsterdam
+    clock.advance(late - clock.now())
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
         assert names(app) == ["T. Test"]
-        clock.advance(dt.timedelta(days=1))
+        clock.advance(dt.timedelta(hours=2))  # 00:30 the next day in Amsterdam, 3 hours after signing in
         app.last_input = clock.now()  # not idle
         app.lock_if_idle()  # the app's periodic check notices the new day
         await eventually(pilot, lambda: names(app) == [])

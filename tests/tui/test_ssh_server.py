@@ -12,6 +12,7 @@ import pytest
 
 from models import Action, AuditEvent
 from models.auth import authenticate
+from models.profile import change_password
 from models.clock import Clock
 from models.ssh_keys import add_key
 from tests import story
@@ -130,6 +131,29 @@ async def test_sessions_beyond_the_limit_get_a_clear_message(server):
         assert third.exit_status == 1 and "al 2 sessies open" in third.stderr
         await first.close()
         await second.close()
+
+
+async def test_a_password_change_ends_the_app_and_the_connection_opens_no_new_one(server):
+    new_password = "zonnebloem-op-de-dijk"
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        first = await open_app(conn)
+        await first.wait_for("Professionals (F2)")
+        elsewhere = authenticate("kroon", story.PASSWORD, Clock()).account  # the owner, on another computer
+        change_password(elsewhere, story.PASSWORD, new_password, new_password, Clock())
+        await wait_until(lambda: first.closed, what="the app to end itself")
+        assert "uw account is gewijzigd" in first.raw.decode(errors="replace")
+        second = await conn.run(term_type="xterm", term_size=(80, 24))  # the same connection, a new channel
+        assert second.exit_status == 1 and "uw account is gewijzigd" in second.stderr
+        await asyncio.wait_for(conn.wait_closed(), WAIT)  # and the server closed the connection
+    assert not server.sessions
+
+
+async def test_a_connection_opens_no_new_app_after_the_session_lifetime(server):
+    async with connect(server, "kroon", story.PASSWORD) as conn:
+        server.settings.session_hours = 1e-9  # as if this connection signed in 12 hours ago
+        refused = await conn.run(term_type="xterm", term_size=(80, 24))
+        assert refused.exit_status == 1 and "een sessie duurt hooguit" in refused.stderr
+        await asyncio.wait_for(conn.wait_closed(), WAIT)
 
 
 async def test_a_dropped_connection_leaves_no_process(server):

@@ -3,10 +3,11 @@
 `run_domain(call, done, refused)` runs `call()` in a thread worker and hands its result to `done` on
 the UI thread. Refusals the user can act on (FormErrors, AccessDenied, DatabaseBusy and other
 ValueErrors, and the `expected` types) go to `refused`, by default `show_refusal`: messages next to
-the fields, or a calm warning. Anything else is a failure, handled here and only here: logged, told
-to the user in Dutch (never a traceback), and `domain_failed()` lets the node reset its state. A
-result for a node that has left the screen meanwhile, or of a load that a newer one replaced
-(`exclusive`), is dropped.
+the fields, or a calm warning; but SessionEnded (the account changed elsewhere, or too many wrong
+current passwords) signs the session out at once, whichever node asked. Anything else is a failure,
+handled here and only here: logged, told to the user in Dutch (never a traceback), and
+`domain_failed()` lets the node reset its state. A result for a node that has left the screen
+meanwhile, or of a load that a newer one replaced (`exclusive`), is dropped.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from textual.worker import Worker, get_current_worker
 
-from models.access import AccessDenied
+from models.access import AccessDenied, SessionEnded
 from models.db import db
 from models.validation import FormErrors
 from tui.plain import visible
@@ -39,6 +40,9 @@ class DomainWork:
             try:
                 with db.connection_context():
                     result = call()
+            except SessionEnded as ended:
+                self._hand_back(worker, self._session_ended, ended)
+                return
             except (*REFUSALS, *expected) as refusal:
                 self._hand_back(worker, refused or self.show_refusal, refusal)
                 return
@@ -65,6 +69,13 @@ class DomainWork:
             self.app.call_from_thread(deliver)
         except RuntimeError:  # the app has closed meanwhile
             pass
+
+    def _session_ended(self, ended: SessionEnded) -> None:
+        log_out = getattr(self.app, "log_out", None)
+        if log_out is not None:
+            log_out(str(ended))
+        else:
+            self.notify(visible(str(ended)), severity="warning", timeout=10, markup=False)
 
     def _failed(self, error: Exception) -> None:
         self.log.error(f"{type(self).__name__}: {error!r}")

@@ -1,0 +1,152 @@
+"""A session lives only as long as what it was opened with: a changed password, email, lock, role or
+branch ends every other session of the account (models/sessions.py), and the owner can always get
+back in through their email, whatever someone locking the account does."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from models import Account, OutgoingEmail
+from models.access import ACCOUNT_CHANGED, AccessDenied, SessionEnded, require_usable
+from models.auth import MAX_FAILURES, authenticate
+from models.branches import remove_branch, save_roles
+from models.changes import ChangeFeed, Kind
+from models.codes import request_login_details, set_password_with_code
+from models.profile import change_password, update_contact
+from models.tickets import issue_ticket, redeem_ticket
+from models.validation import FormErrors
+from tests import story
+
+NEW_PASSWORD = "zonnebloem-op-de-dijk"
+
+
+@pytest.fixture
+def world(database):
+    return story.employers()
+
+
+def session_of(username: str, clock, password: str = story.PASSWORD) -> Account:
+    """A new signed-in session: the Account the app holds after logging in."""
+    result = authenticate(username, password, clock)
+    assert result.ok
+    return result.account
+
+
+def newest_code(address: str) -> str:
+    mail = OutgoingEmail.select().where(OutgoingEmail.to_address == address).order_by(OutgoingEmail.id.desc()).get()
+    return re.findall(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", mail.body)[0]
+
+
+def lock(username: str, clock) -> None:
+    for _ in range(MAX_FAILURES):
+        authenticate(username, "een-gok-van-een-ander", clock)
+
+
+# What changes Kroon's account; `acting` is Kroon's session that made the change (None: someone else did).
+def change_password_in(acting, world, clock):
+    change_password(acting, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+
+
+def reset_by_code(acting, world, clock):
+    request_login_details("kroon@example.nl", clock)
+    set_password_with_code("kroon", newest_code("kroon@example.nl"), NEW_PASSWORD, NEW_PASSWORD, clock)
+
+
+def change_email_in(acting, world, clock):
+    update_contact(acting, "Kroon", "kroon@elders.nl", clock)
+
+
+def lock_by_guessing(acting, world, clock):
+    lock("kroon", clock)
+
+
+def change_role(acting, world, clock):
+    save_roles(world.verburg, {world.overvecht.id: ("contact_person", False)}, clock)
+
+
+def remove_kroons_branch(acting, world, clock):
+    remove_branch(world.verburg, world.overvecht.id, True, clock)
+
+
+CHANGES = {  # change: whether Kroon's own session makes it (and so stays)
+    "password change": (change_password_in, True),
+    "password reset by code": (reset_by_code, False),
+    "email change": (change_email_in, True),
+    "lock": (lock_by_guessing, False),
+    "role change": (change_role, False),
+    "branch removal": (remove_kroons_branch, False),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_to_the_account_ends_its_other_sessions(world, clock, change):
+    make, by_kroon = CHANGES[change]
+    acting, other = session_of("kroon", clock), session_of("kroon", clock)  # Kroon here, and an attacker elsewhere
+    feed_before = ChangeFeed.select().count()
+    make(acting, world, clock)
+    with pytest.raises(AccessDenied) as refused:
+        require_usable(other)
+    if change != "lock":  # a lock says so itself ("tijdelijk geblokkeerd")
+        assert isinstance(refused.value, SessionEnded) and str(refused.value) == ACCOUNT_CHANGED
+    announced = ChangeFeed.select().where(ChangeFeed.id > feed_before, ChangeFeed.kind == Kind.ACCOUNT,
+                                          ChangeFeed.subject == world.kroon.id)
+    assert announced.exists()  # open apps learn of it within a second (tui/app.py on_data_changed)
+    if by_kroon:
+        require_usable(acting)  # the session that made the change stays signed in
+    else:
+        with pytest.raises(AccessDenied):
+            require_usable(acting)
+
+
+def test_a_beheerder_who_changes_their_own_role_keeps_that_session_only(world, clock):
+    acting, other = session_of("verburg", clock), session_of("verburg", clock)
+    kroon = session_of("kroon", clock)
+    save_roles(acting, {world.hoofdvestiging.id: ("branch_manager", True)}, clock)
+    require_usable(acting)
+    with pytest.raises(SessionEnded):
+        require_usable(other)
+    require_usable(kroon)  # Kroon's role did not change
+
+
+def test_a_change_that_is_refused_ends_no_session(world, clock):
+    other = session_of("kroon", clock)
+    with pytest.raises(FormErrors):
+        change_password(session_of("kroon", clock), story.PASSWORD, "kort", "kort", clock)
+    update_contact(session_of("kroon", clock), "K. Kroon", "kroon@example.nl", clock)  # the name only
+    require_usable(other)
+
+
+def test_a_ticket_carries_the_version_of_the_ssh_login(world, clock):
+    ssh_login = session_of("kroon", clock)
+    ticket = issue_ticket(ssh_login, clock)
+    change_password(session_of("kroon", clock), story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    app_account = redeem_ticket(ticket, clock)  # the app started a moment after the change
+    with pytest.raises(SessionEnded):
+        require_usable(app_account)
+    with pytest.raises(SessionEnded):  # nor can the old SSH login start another app
+        issue_ticket(ssh_login, clock)
+
+
+# -- the owner always gets back in --------------------------------------------------------------------------
+def test_the_owner_resets_through_email_while_someone_keeps_the_account_locked(world, clock):
+    """Someone who knows the username locks it again and again; the owner's code still works each time."""
+    for _ in range(3):  # three times over, the attacker at it all along
+        lock("kroon", clock)
+        request_login_details("kroon@example.nl", clock)  # the owner asks for a code while locked
+        code = newest_code("kroon@example.nl")
+        for _ in range(4):  # between the owner's request and the code: locked again and again
+            clock.advance(dt.timedelta(minutes=5))
+            lock("kroon", clock)
+            with pytest.raises(FormErrors):  # guessing a code does not help the attacker
+                set_password_with_code("kroon", "AAAAA-AAAAA", "een-heel-ander-wachtwoord", "een-heel-ander-wachtwoord",
+                                       clock)
+            assert Account.get_by_id(world.kroon.id).locked_until > clock.now()
+        set_password_with_code("kroon", code, NEW_PASSWORD, NEW_PASSWORD, clock)
+        stored = Account.get_by_id(world.kroon.id)
+        assert (stored.locked_until, stored.failed_logins) == (None, 0)
+        session = session_of("kroon", clock, NEW_PASSWORD)  # and in
+        require_usable(session)
+        change_password(session, NEW_PASSWORD, story.PASSWORD, story.PASSWORD, clock)  # back, for the next round
+        clock.advance(dt.timedelta(minutes=1))
