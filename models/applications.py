@@ -103,7 +103,7 @@ def check_application(form: ApplicationForm) -> tuple[dict, OrganisationDetails]
             checker.fail("email_repeat", "De e-mailadressen zijn niet gelijk.")
     username = checker.check("username", clean_username, form.username)
     checker.check("password", check_password, form.password, username=username or form.username.strip(),
-                  other_inputs=tuple(v for v in (name, email, form.company) if v))
+                  name=name or "", email=email or "", organisation=form.company)
     if "password" not in checker.errors:
         checker.check("password_repeat", check_repeat, form.password, form.password_repeat,
                       "De wachtwoorden zijn niet gelijk.")

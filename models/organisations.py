@@ -84,3 +84,11 @@ def approved_organisations(search: str = "", limit: int = 50) -> list[Organisati
     if fold(search):
         query = query.where(contains(Organisation.name_key, fold(search)))
     return list(query)
+
+
+def password_context(account: Account) -> dict[str, str]:
+    """What a password may not contain besides the username (models.validation.check_password):
+    the account's name and email and, for an employer, the organisation's name."""
+    organisation = (Organisation.select(Organisation.name).join(Branch)
+                    .where(Branch.manager == account.id).scalar() or "")
+    return {"name": account.name, "email": account.email, "organisation": organisation}

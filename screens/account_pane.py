@@ -97,7 +97,7 @@ class AccountPane(UnsavedChanges, DomainPane):
             yield Label("Wachtwoord wijzigen", classes="section-title")
             with Vertical(id="password-section"):
                 yield FormField("Huidig wachtwoord", "current", required=True, password=True, max_length=256)
-                yield FormField("Nieuw wachtwoord (minstens 12 tekens)", "password", required=True, password=True,
+                yield FormField("Nieuw wachtwoord (minstens 15 tekens)", "password", required=True, password=True,
                                 max_length=256)
                 yield FormField("Herhaal nieuw wachtwoord", "repeat", required=True, password=True, max_length=256)
                 with Horizontal(classes="buttons"):

@@ -36,7 +36,7 @@ class ApplyScreen(FormScreen):
                     yield FormField("E-mailadres", "email", required=True, max_length=320)
                     yield FormField("Herhaal e-mailadres", "email_repeat", required=True, max_length=320)
                     yield FormField("Gebruikersnaam", "username", required=True, max_length=50)
-                    yield FormField("Wachtwoord (minstens 12 tekens)", "password", required=True, password=True,
+                    yield FormField("Wachtwoord (minstens 15 tekens)", "password", required=True, password=True,
                                     max_length=256)
                     yield FormField("Herhaal wachtwoord", "password_repeat", required=True, password=True,
                                     max_length=256)

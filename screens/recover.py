@@ -49,7 +49,7 @@ class CodeScreen(FormScreen):
         with Vertical(classes="form"):
             yield Label("Code invoeren", classes="form-title")
             yield Static("Vul de gebruikersnaam en de code uit de e-mail in, en kies een wachtwoord van minstens "
-                         "12 tekens.", classes="hint")
+                         "15 tekens.", classes="hint")
             yield FormField("Gebruikersnaam", "username", required=True, max_length=150)
             yield FormField("Code", "code", required=True, placeholder="ABCDE-FGHJK", max_length=40)
             yield FormField("Nieuw wachtwoord", "password", required=True, password=True, max_length=256)

@@ -236,7 +236,7 @@ OPERATIONS: dict[str, tuple[set[str], Op]] = {
     "resend an activation code (by id)": ({STAFF}, lambda w, a, c: resend_activation(a, w.inactive.id, c)),
     # every account, for itself
     "change own password": (ANY_USABLE, lambda w, a, c: change_password(
-        a, story.PASSWORD, "een-heel-ander-wachtwoord-42", "een-heel-ander-wachtwoord-42", c)),
+        a, story.PASSWORD, "tulpenveld-aan-de-dijk-42", "tulpenveld-aan-de-dijk-42", c)),
     "list own SSH keys": (ANY_USABLE, lambda w, a, c: keys_of(a)),
     "add an own SSH key": (ANY_USABLE, lambda w, a, c: add_key(a, _KEY, c)),
     "remove Test's SSH key (by id)": ({PROFESSIONAL}, lambda w, a, c: remove_key(a, w.test_key, c)),
@@ -254,6 +254,7 @@ NOT_OPERATIONS = {
     "is_locked": "the lock rule itself", "count_failure": "the lockout counter, inside authenticate",
     "overview_scope": "the ids of the acting account's own branches (no personal data): when to reload all",
     "contact_details": "the acting account's own name and email, as update_contact stores them",
+    "password_context": "what the acting account's own new password may not contain (its own details)",
 }
 CASES = [(operation, actor) for operation in OPERATIONS for actor in ACTORS]
 

@@ -14,6 +14,9 @@ from models.validation import (
     clean_email,
     clean_postcode,
     clean_text,
+    common_passwords,
+    fold_password,
+    squeeze_password,
 )
 from tests.valid import (
     ABROAD,
@@ -71,8 +74,13 @@ def test_clean_text_keeps_words_and_never_control_characters(value, valid):
 @given(st.text(max_size=400), st.text(max_size=60), PASSPHRASES)
 def test_check_password_accepts_passphrases_and_never_crashes(password, username, passphrase):
     accepted = outcome(check_password, password, username=username)
-    assert accepted is None or (accepted == password and 12 <= len(password) <= 256
-                                and not (username and username.casefold() in password.casefold()))
+    if accepted is not None:
+        squeezed = squeeze_password(password)
+        assert accepted == password and 15 <= len(password) <= 256
+        assert not (username and username.casefold() in password.casefold())
+        assert not (len(squeeze_password(username)) >= 3 and squeeze_password(username) in squeezed)  # spaced out, full-width
+        assert fold_password(password) not in common_passwords()
+        assert "registerplein" not in squeezed and "inzage" not in squeezed
     assert check_password(passphrase) == passphrase  # three to five unrelated words
 
 
