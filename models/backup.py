@@ -50,7 +50,7 @@ def backup_sqlite(source: str | os.PathLike[str], target: str | os.PathLike[str]
         raise BackupError(f"de database {source} bestaat niet.")
     if not target.parent.is_dir():
         raise BackupError(f"de map {target.parent} bestaat niet.")
-    if _same_file(source, target) or any(_same_file(Path(f"{source}{suffix}"), target) for suffix in SIDE_FILES):
+    if _is_own_file(source, target):
         raise BackupError(f"{target} is de database zelf; kies een ander bestand voor de back-up.")
     if target.exists() and not force:
         raise BackupError(EXISTS.format(target=target))
@@ -143,6 +143,16 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def _is_own_file(source: Path, target: Path) -> bool:
+    """Whether `target` is the database file or one of its side files, however spelled (relative,
+    `..`, a symlink, a hard link). Side files are compared by name as well: SQLite creates and deletes
+    them as it goes, so one that is absent now may appear, or be deleted with the backup in it, later."""
+    names = (str(source), os.path.realpath(source))  # SQLite names them after either, depending on its version
+    own = [source, *(Path(f"{name}{suffix}") for name in names for suffix in SIDE_FILES)]
+    real = os.path.realpath(target)  # follows a symlink also when what it points to is not there
+    return any(os.path.realpath(path) == real or _same_file(path, target) for path in own)
 
 
 def _same_file(one: Path, other: Path) -> bool:

@@ -91,6 +91,13 @@ def locked(query):
     return query if is_sqlite() else query.for_update("FOR NO KEY UPDATE")
 
 
+def share_locked(query):
+    """`query` holding its rows unchanged until the transaction ends, on PostgreSQL (FOR SHARE): others
+    may read and share them, but a writer that locks them (locked(), UPDATE) waits, and this waits for one.
+    SQLite's IMMEDIATE transaction already serialises."""
+    return query if is_sqlite() else query.for_update("FOR SHARE")
+
+
 # -- retrying a write that met another writer -------------------------------------------------------------------
 BUSY = "De database is even bezet; probeer het opnieuw."
 RETRY_ATTEMPTS = 4  # in all, the first included; on SQLite each may wait the busy timeout first

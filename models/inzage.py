@@ -15,7 +15,7 @@ from models.access import AccessDenied, require_professional
 from models.accounts import Account, Role
 from models.audit import Action, AuditEvent
 from models.clock import Clock, format_date
-from models.db import locked, retry_on_conflict, write_transaction
+from models.db import locked, retry_on_conflict, share_locked, write_transaction
 from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus, approved_organisations
 from models.professionals import Professional
@@ -26,6 +26,8 @@ MAX_CHOICES = 50
 PAST_DATE = "Deze datum is al voorbij. Kies vandaag of later, of laat het veld leeg voor onbeperkte inzage."
 NOT_CHOOSABLE = "Deze organisatie kunt u (nog) niet kiezen."
 NOT_YOURS = "Deze inzage hoort niet bij uw dossier."
+# For any branch the professional may not choose: it does not say whose it is, or whether it exists.
+GONE_BRANCH = "Een gekozen vestiging bestaat niet (meer). Vernieuw het overzicht en kies opnieuw."
 
 
 class GrantState(StrEnum):
@@ -224,9 +226,23 @@ def save_changes(account: Account, changes: GrantChanges, clock: Clock) -> SaveR
         with write_transaction():
             # Lock the professional: two sessions of one professional save one after the other.
             locked(Professional.select(Professional.id).where(Professional.id == professional_id)).execute()
+            _hold_branches(changes)
             return _apply(account, professional_id, changes, now, today)
     except IntegrityError:  # another session added the same branch in the meantime
         raise GrantRefused(["Een van deze vestigingen heeft intussen al inzage. Vernieuw het overzicht."]) from None
+
+
+def _hold_branches(changes: GrantChanges) -> None:
+    """Share-lock the branches that get a grant or a new end date, before reading them: a beheerder
+    removing one (remove_branch locks it) waits until this save commits and then ends its grant, or
+    this waits for the removal and sees the branch removed. Never a grant to a removed branch."""
+    branch_ids = {branch_id for branch_id, _ in changes.add}
+    changed = set(changes.change) - changes.revoke
+    if changed:
+        branch_ids |= {branch_id for branch_id, in AccessGrant.select(AccessGrant.branch)
+                       .where(AccessGrant.id.in_(sorted(changed))).tuples()}
+    if branch_ids:  # in id order: two sessions locking several never wait for each other crosswise
+        share_locked(Branch.select(Branch.id).where(Branch.id.in_(sorted(branch_ids))).order_by(Branch.id)).execute()
 
 
 def _apply(account: Account, professional_id: int, changes: GrantChanges, now: dt.datetime,
@@ -259,10 +275,10 @@ def _apply(account: Account, professional_id: int, changes: GrantChanges, now: d
     seen: set[int] = set()
     for branch_id, end in changes.add:
         branch = branches.get(branch_id)
-        if branch is None:
-            problems.append("Een gekozen vestiging bestaat niet (meer).")
+        if branch is None or _branch_problems(branch):  # nothing about a branch one may not choose
+            problems.append(GONE_BRANCH)
             continue
-        problems += _branch_problems(branch) + _date_problems(end, today, branch)
+        problems += _date_problems(end, today, branch)
         earlier = existing.get(branch_id)
         if branch_id in seen or (earlier is not None and (earlier.id in changed or earlier.end_date is None
                                                           or earlier.end_date >= today)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from models.private import open_private, private_folder
 
 DEFAULT_SENDER = "Registerplein inzage <noreply@registerplein.nl>"
 MAX_ERROR_LENGTH = 300
+# A single-use code as models.codes writes it: five and five characters of its alphabet.
+CODE_IN_TEXT = re.compile(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b")
+REDACTED_CODE = "*****-*****"  # as long as a code: SQLite overwrites the row in place, no old text stays behind
 
 
 class OutgoingEmail(BaseModel):
@@ -119,10 +123,19 @@ def _record_attempt(
     transport: str | None = None,
     error: str | None = None,
 ) -> None:
-    """One small conditional write: a message another process already marked sent stays as it is."""
-    OutgoingEmail.update(
-        sent_at=sent_at, transport=transport, attempts=OutgoingEmail.attempts + 1, last_error=error
-    ).where(OutgoingEmail.id == queued.id, OutgoingEmail.sent_at.is_null()).execute()
+    """One small conditional write: a message another process already marked sent stays as it is.
+
+    A sent message keeps its text without the codes in it: the queue is in every backup, and a
+    code that still works there (an activation code for 7 days) would open the account."""
+    values = {"sent_at": sent_at, "transport": transport, "attempts": OutgoingEmail.attempts + 1, "last_error": error}
+    if sent_at is not None:
+        values.update(subject=redact_codes(queued.subject), body=redact_codes(queued.body))
+    OutgoingEmail.update(**values).where(OutgoingEmail.id == queued.id, OutgoingEmail.sent_at.is_null()).execute()
+
+
+def redact_codes(text: str) -> str:
+    """`text` with every single-use code in it blotted out."""
+    return CODE_IN_TEXT.sub(REDACTED_CODE, text)
 
 
 def build_message(queued: OutgoingEmail, sender: str) -> EmailMessage:

@@ -10,11 +10,11 @@ from peewee import Database
 
 from models.clock import Clock, to_local
 from models.db import is_sqlite, sqlite_path
-from models.schema import HISTORY_TABLE, SchemaState, inspect_schema, migrate
+from models.schema import HISTORY_TABLE, SchemaState, inspect_schema
 from tui import config
 from tui.mail_cli import add_mail_parser, run_mail
 from tui.remote_cli import add_remote_parsers
-from tui.startup import CommandError, connect, ready_database, redact, settings_for_mail
+from tui.startup import CommandError, connect, ready_database, redact, run_migrations, settings_for_mail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,7 +85,7 @@ def command_migrate(args: argparse.Namespace) -> int:
     report = inspect_schema(database)
     if report.state == SchemaState.NEWER:
         raise CommandError(f"de database kent migraties die deze versie niet heeft: {', '.join(report.unknown)}.")
-    applied = migrate(database)
+    applied = run_migrations(database)
     if applied:
         print(f"Toegepast op {redact(url)}: {', '.join(applied)}")
     else:
@@ -164,7 +164,7 @@ def command_demo(args: argparse.Namespace) -> int:
                 "of voeg --replace toe om haar leeg te maken (alle gegevens gaan verloren)."
             )
         drop_everything(database)
-    migrate(database)
+    run_migrations(database)
     clock = Clock()
     print(f"Demogegevens maken in {redact(url)} ({args.size} professionals)…", flush=True)
     summary = generate(database, size=args.size, seed=args.seed, today=clock.today())

@@ -2,11 +2,14 @@
 and say what went wrong in a way the user can fix (CommandError)."""
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote
+
 from peewee import Database, OperationalError
 
 from models.db import open_database
 from models.mail import MailSettings
-from models.schema import SchemaState, inspect_schema, migrate
+from models.schema import MigrationError, SchemaState, inspect_schema, migrate
 from tui.mail_cli import MailConfigError, mail_settings
 
 
@@ -24,12 +27,27 @@ def connect(url: str) -> Database:
 
 
 def redact(url: str) -> str:
-    """A database URL without its password, for messages."""
-    head, sep, tail = url.partition("://")
-    if "@" in tail and ":" in tail.split("@", 1)[0]:
-        user = tail.split("@", 1)[0].split(":", 1)[0]
-        return f"{head}{sep}{user}:***@{tail.split('@', 1)[1]}"
-    return url
+    """A database URL without any password, for messages: the one after the user name (it may hold
+    `@`, `/` or percent-escapes) and that of every `password=` parameter (also `sslpassword`, `passwd`,
+    a percent-encoded name). When unsure where the password ends, more is hidden rather than less."""
+    head, sep, rest = url.partition("://")
+    if not sep:
+        head, rest = "", url
+    if "@" in rest:  # everything up to the last "@" is the user info: a password may hold "@" itself
+        userinfo, _, host = rest.rpartition("@")
+        if ":" in userinfo:
+            rest = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    return f"{head}{sep}{_PASSWORD_PARAMETER.sub(_blot, rest)}"
+
+
+# A name=value pair (in a query string, or a libpq keyword string) whose name says password.
+_PASSWORD_PARAMETER = re.compile(r"(?P<key>(?:^|(?<=[?&;\s]))[^?&;=\s]+)=[^&;#\s]*")
+_PASSWORD_NAMES = {"password", "passwd", "pass", "pwd", "sslpassword"}
+
+
+def _blot(match: re.Match[str]) -> str:
+    key = match.group("key")
+    return f"{key}=***" if unquote(key).strip().lower() in _PASSWORD_NAMES else match.group(0)
 
 
 def ready_database(url: str) -> Database:
@@ -37,7 +55,9 @@ def ready_database(url: str) -> Database:
     database = connect(url)
     report = inspect_schema(database)
     if report.state == SchemaState.EMPTY:
-        migrate(database)
+        run_migrations(database)
+    elif report.state == SchemaState.DAMAGED:
+        raise CommandError(report.damage())
     elif report.state == SchemaState.OUTDATED:
         raise CommandError(
             "de database heeft een verouderd schema (nog niet toegepast: "
@@ -49,6 +69,14 @@ def ready_database(url: str) -> Database:
             f"({', '.join(report.unknown)}). Werk inzage bij voordat u deze database gebruikt."
         )
     return database
+
+
+def run_migrations(database: Database) -> list[str]:
+    """migrate(), with what stops it (a damaged history, a failed migration) as a CommandError."""
+    try:
+        return migrate(database)
+    except MigrationError as error:
+        raise CommandError(str(error)) from error
 
 
 def settings_for_mail() -> MailSettings:

@@ -183,6 +183,42 @@ def test_the_database_itself_is_never_the_target(db_path, suffix):
     assert target.stat().st_size == size and Account.select().count() == 1
 
 
+SPELLINGS = {
+    "as is": lambda path: path,
+    "relative": lambda path: Path(os.path.relpath(path)),
+    "./": lambda path: Path(f"./{os.path.relpath(path)}"),
+    "via ..": lambda path: path.parent / "sub" / ".." / path.name,
+    "symlink": lambda path: _symlink_to(path),
+}
+
+
+def _symlink_to(path: Path) -> Path:
+    link = path.parent / "sub" / f"link{path.name[len('inzage.sqlite3'):] or '-main'}"
+    link.symlink_to(path)  # also when `path` does not exist (yet): SQLite may create it at any moment
+    return link
+
+
+@pytest.mark.parametrize("in_use", [True, False], ids=["in use", "closed"])
+@pytest.mark.parametrize("spelling", SPELLINGS)
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_none_of_the_databases_own_files_is_the_target_however_spelled(sqlite_db, db_path, tmp_path, monkeypatch,
+                                                                      suffix, spelling, in_use):
+    """Also the side files that do not exist at this moment (closed, the -wal and -shm files are gone):
+    SQLite creates and deletes them itself, and would delete or overwrite the backup."""
+    story.account("kroon", Role.EMPLOYER)
+    if not in_use:
+        sqlite_db.close()
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    own = Path(f"{db_path}{suffix}")
+    existed = own.exists()
+    before = own.read_bytes() if existed else None
+    with pytest.raises(BackupError, match="de database zelf"):
+        backup_sqlite(db_path, SPELLINGS[spelling](own), force=True)
+    assert own.exists() == existed and (not existed or own.read_bytes() == before)
+    assert Account.select().count() == 1
+
+
 def test_a_missing_database_or_folder_is_a_message(tmp_path):
     with pytest.raises(BackupError, match="bestaat niet"):
         backup_sqlite(tmp_path / "nergens.sqlite3", tmp_path / "backup.sqlite3")

@@ -6,6 +6,7 @@ vestigingsmanager); Zorggroep Amersfoort has Centrum (Jansen). Test is in the Re
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -13,6 +14,7 @@ from playhouse.test_utils import count_queries
 from models import AccessGrant, Action, AuditEvent, Branch, Role
 from models.access import AccessDenied
 from models.inzage import (
+    GONE_BRANCH,
     PAST_DATE,
     GrantChanges,
     GrantRefused,
@@ -206,7 +208,7 @@ def test_only_approved_organisations_and_live_branches_are_choosable(world, test
     with pytest.raises(AccessDenied):
         choosable_branches(test_account, pending.id)
     for branch in (removed, pending_branch):
-        with pytest.raises(GrantRefused, match="niet \\(meer\\) kiezen"):
+        with pytest.raises(GrantRefused, match=re.escape(GONE_BRANCH)):
             save_changes(test_account, GrantChanges(add=[(branch.id, None)]), clock)
     assert AccessGrant.select().count() == 1
 
@@ -224,6 +226,33 @@ def test_another_professionals_grant_ids_change_nothing(world, test_account, clo
     assert snapshot() == before
     assert my_grants(test_account, clock.today()) == []
     assert AuditEvent.select().count() == 0
+
+
+def _hidden_branch(world, clock, kind: str) -> tuple[int, list[str]]:
+    """A branch id the professional may not choose, and the names the refusal must not show."""
+    if kind == "no such id":
+        return world.centrum.id + 1000, []
+    if kind == "removed":
+        branch = story.branch(world.utrecht, "Zuilen", "zuilen")
+        Branch.update(removed_at=clock.now()).where(Branch.id == branch.id).execute()
+        return branch.id, ["Zuilen"]
+    org = story.organisation(f"Geheim {kind.title()} BV", status=kind,
+                             staff=None if kind == "pending" else world.staff)
+    return story.branch(org, "Verborgen Hoek", f"geheim{kind}").id, [org.name, "Verborgen Hoek", "Geheim"]
+
+
+@pytest.mark.parametrize("kind", ["pending", "rejected", "removed", "no such id"])
+@pytest.mark.parametrize("end", ["none", "past"])
+def test_a_refusal_never_names_a_branch_the_professional_may_not_choose(world, test_account, clock, kind, end):
+    branch_id, secret = _hidden_branch(world, clock, kind)
+    end_date = None if end == "none" else clock.today() - DAY  # the date check must not name it either
+    for changes in (GrantChanges(add=[(branch_id, end_date)]),
+                    GrantChanges(add=[(world.overvecht.id, None), (branch_id, end_date)])):
+        with pytest.raises(GrantRefused) as refused:
+            save_changes(test_account, changes, clock)
+        assert refused.value.problems == [GONE_BRANCH]
+        assert not any(name in str(refused.value) for name in secret)
+    assert AccessGrant.select().count() == 0 and AuditEvent.select().count() == 0
 
 
 @pytest.mark.parametrize("who", ["kroon", "staff"])

@@ -12,7 +12,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from models.auth import authenticate
+from models.backup import backup_sqlite
+from models.codes import CODE_ALPHABET, create_manager_account, new_code, set_password_with_code
 from models.mail import (
+    CODE_IN_TEXT,
     DeliveryReport,
     MailSettings,
     OutgoingEmail,
@@ -21,6 +25,7 @@ from models.mail import (
     outbox_messages,
     queued_messages,
     read_outbox_message,
+    redact_codes,
 )
 
 PASSWORD = "geheim-Wachtwoord-42"
@@ -282,3 +287,47 @@ def test_starttls_is_required_before_the_password_is_sent(database, clock, start
 
     assert "STARTTLS" in row(queued).last_error
     assert logins == [] and inbox.envelopes == []
+
+
+# -- a delivered message keeps no working code --------------------------------------------------------------
+NEW_PASSWORD = "zonnebloem-op-de-dijk-bij-Gouda"
+
+
+def test_a_delivered_message_keeps_no_code_and_the_code_still_works(database, clock, tmp_path):
+    """The queue is in every backup; a code in it would let whoever holds the backup set the password."""
+    create_manager_account("D. Kroon", "d.kroon@example.nl", "dkroon", clock)
+    [queued] = queued_messages()
+    [code] = CODE_IN_TEXT.findall(queued.body)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert deliver_pending(MailSettings(outbox_dir=blocker / "outbox"), clock.now()) == DeliveryReport(0, 1)
+    assert code in row(queued).body  # not delivered yet: it must still be sendable, code and all
+
+    outbox = tmp_path / "outbox"
+    assert deliver_pending(MailSettings(outbox_dir=outbox), clock.now()) == DeliveryReport(1, 0)
+
+    [entry] = outbox_messages(outbox)
+    assert code in read_outbox_message(outbox, entry.path.name)  # the manager got it
+    stored = row(queued)
+    assert stored.sent_at == clock.now()
+    assert all(code not in message.body and code not in message.subject for message in OutgoingEmail.select())
+    assert "activeringscode: *****-***** (geldig 7 dagen)" in stored.body
+    assert stored.body.startswith("Beste D. Kroon,") and "gebruikersnaam: dkroon" in stored.body
+    set_password_with_code("dkroon", code, NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert authenticate("dkroon", NEW_PASSWORD, clock).ok
+
+
+def test_a_backup_after_delivery_holds_no_code(sqlite_db, clock, tmp_path):
+    """Not in the row, nor left over in the file's free space: the backup copies every page."""
+    create_manager_account("D. Kroon", "d.kroon@example.nl", "dkroon", clock)
+    [code] = CODE_IN_TEXT.findall(queued_messages()[0].body)
+    deliver_pending(MailSettings(outbox_dir=tmp_path / "outbox"), clock.now())
+    backup_sqlite(tmp_path / "inzage.sqlite3", tmp_path / "backup.sqlite3")
+    assert code.encode() not in (tmp_path / "backup.sqlite3").read_bytes()
+
+
+def test_every_code_is_recognised_in_a_message():
+    assert set(CODE_ALPHABET) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ23456789")
+    for _ in range(200):
+        code = new_code()
+        assert CODE_IN_TEXT.fullmatch(code) and redact_codes(f"code: {code}.") == "code: *****-*****."

@@ -97,6 +97,18 @@ def test_a_missing_database_is_refused_and_not_created(tmp_path, capsys):
     assert not missing.exists() and not (tmp_path / "backup.sqlite3").exists()
 
 
+@pytest.mark.parametrize("name", ["./inzage.sqlite3", "inzage.sqlite3-wal", "./inzage.sqlite3-shm",
+                                  "inzage.sqlite3-journal"])
+def test_the_databases_own_files_are_refused_as_target(url, tmp_path, monkeypatch, capsys, name):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / name
+    before = target.read_bytes() if target.exists() else None
+    assert main(["backup", "--force", "--db", url, name]) == 2
+    error = capsys.readouterr().err
+    assert error == f"inzage: {Path(name)} is de database zelf; kies een ander bestand voor de back-up.\n"
+    assert (target.read_bytes() if target.exists() else None) == before
+
+
 def test_the_command_in_its_own_process(url, tmp_path):
     story.account("nog-een", Role.STAFF)  # written by this process, still in its WAL: the copy must have it
     target = tmp_path / "backup.sqlite3"

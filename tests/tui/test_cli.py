@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from playhouse.migrations import Runner
 
 from models import Professional
 from models.db import open_database
-from models.schema import HISTORY_TABLE, SchemaState, inspect_schema
+from models.schema import HISTORY_TABLE, MIGRATIONS_DIR, SchemaState, inspect_schema
 from tui import config
 from tui.cli import main
-from tui.startup import ready_database
+from tui.startup import ready_database, redact
 
 
 def sqlite(tmp_path: Path, name: str = "cli.sqlite3") -> str:
@@ -47,8 +48,7 @@ def test_the_app_creates_a_new_database(tmp_path):
 
 def test_the_app_refuses_an_outdated_schema_and_says_to_migrate(tmp_path, capsys):
     url = sqlite(tmp_path)
-    main(["migrate", "--db", url])
-    open_database(url).execute_sql(f"DELETE FROM {HISTORY_TABLE}")
+    Runner(open_database(url), str(MIGRATIONS_DIR), table_name=HISTORY_TABLE).up("0001_initial")
     assert main(["--db", url]) == 2
     error = capsys.readouterr().err
     assert "inzage migrate" in error and "verouderd" in error
@@ -118,3 +118,25 @@ def test_the_console_script_is_installed():
     script = Path(sys.executable).with_name("inzage")
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, env=os.environ, timeout=60)
     assert result.returncode == 0 and "migrate" in result.stdout
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
+    ("postgresql://u:p@ss@h:5433/db", "postgresql://u:***@h:5433/db"),  # an "@" in the password
+    ("postgresql://u:p@s:s@h/db", "postgresql://u:***@h/db"),
+    ("postgresql://u:p%40ss%3Aw@h/db", "postgresql://u:***@h/db"),  # percent-encoded
+    ("postgresql://u:pa/ss@h/db", "postgresql://u:***@h/db"),  # a "/" in the password
+    ("postgresql://:pw@h/db", "postgresql://:***@h/db"),
+    ("postgresql://u@h/db?password=pw", "postgresql://u@h/db?password=***"),
+    ("postgresql://h/db?sslmode=require&password=pw", "postgresql://h/db?sslmode=require&password=***"),
+    ("postgresql://h/db?password=p%26w&sslmode=require", "postgresql://h/db?password=***&sslmode=require"),
+    ("postgresql://h/db?PASSWORD=pw", "postgresql://h/db?PASSWORD=***"),
+    ("postgresql://h/db?pass%77ord=pw", "postgresql://h/db?pass%77ord=***"),  # the name percent-encoded
+    ("postgresql://h/db?sslpassword=pw&passwd=pw", "postgresql://h/db?sslpassword=***&passwd=***"),
+    ("postgresql://u:pw@h/db?password=pw", "postgresql://u:***@h/db?password=***"),
+    ("postgres://u@h/db", "postgres://u@h/db"),  # nothing to hide
+    ("postgresql://h/db?application_name=inzage", "postgresql://h/db?application_name=inzage"),
+    ("sqlite:////var/lib/inzage/inzage.sqlite3", "sqlite:////var/lib/inzage/inzage.sqlite3"),
+])
+def test_every_password_in_a_database_url_is_hidden(url, shown):
+    assert redact(url) == shown
