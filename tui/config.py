@@ -70,14 +70,19 @@ def read_config_file() -> dict:
         return {}
 
 
+def _positive_app_setting(env: str, key: str, default: float) -> float:
+    """A positive number from $env, else the [app] table's `key`, else `default` (also when invalid)."""
+    raw = os.environ.get(env) or read_config_file().get("app", {}).get(key)
+    try:
+        value = float(raw) if raw is not None else default
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
+
+
 def idle_minutes() -> float:
     """Minutes without input before the session locks: $INZAGE_IDLE_MINUTES, [app] idle_minutes, or 15."""
-    raw = os.environ.get(IDLE_MINUTES_ENV) or read_config_file().get("app", {}).get("idle_minutes")
-    try:
-        minutes = float(raw) if raw is not None else DEFAULT_IDLE_MINUTES
-    except ValueError:
-        return DEFAULT_IDLE_MINUTES
-    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
+    return _positive_app_setting(IDLE_MINUTES_ENV, "idle_minutes", DEFAULT_IDLE_MINUTES)
 
 
 SESSION_HOURS_ENV = "INZAGE_SESSION_HOURS"
@@ -86,12 +91,7 @@ DEFAULT_SESSION_HOURS = 12.0
 
 def session_hours() -> float:
     """Hours a session lasts at most, busy or not: $INZAGE_SESSION_HOURS, [app] session_hours, or 12."""
-    raw = os.environ.get(SESSION_HOURS_ENV) or read_config_file().get("app", {}).get("session_hours")
-    try:
-        hours = float(raw) if raw is not None else DEFAULT_SESSION_HOURS
-    except ValueError:
-        return DEFAULT_SESSION_HOURS
-    return hours if hours > 0 else DEFAULT_SESSION_HOURS
+    return _positive_app_setting(SESSION_HOURS_ENV, "session_hours", DEFAULT_SESSION_HOURS)
 
 
 def _state_file() -> Path:

@@ -140,3 +140,17 @@ def test_the_console_script_is_installed():
 ])
 def test_every_password_in_a_database_url_is_hidden(url, shown):
     assert redact(url) == shown
+
+
+@pytest.mark.parametrize("raw, expected", [("30", 30.0), ("0", 15.0), ("-5", 15.0), ("veel", 15.0), (None, 15.0)])
+def test_the_idle_and_session_limits_fall_back_to_their_defaults_when_not_a_positive_number(
+        monkeypatch, raw, expected):
+    from tui import config
+
+    for env in (config.IDLE_MINUTES_ENV, config.SESSION_HOURS_ENV):
+        if raw is None:
+            monkeypatch.delenv(env, raising=False)
+        else:
+            monkeypatch.setenv(env, raw)
+    assert config.idle_minutes() == expected
+    assert config.session_hours() == (expected if raw == "30" else 12.0)
