@@ -6,7 +6,7 @@ import re
 from textual.widgets import Input
 
 from models import Account, Organisation, OutgoingEmail, Role
-from models.codes import create_manager_account
+from models.branches import add_branch
 from screens.apply import ApplyScreen
 from screens.dialogs import MessageDialog
 from screens.employer import EmployerScreen
@@ -117,7 +117,8 @@ async def test_forgot_login_details_then_set_a_new_password_with_the_code(sqlite
 
 
 async def test_a_new_manager_activates_through_the_code_screen(sqlite_db, clock, tmp_path):
-    create_manager_account("D. Kroon", "d.kroon@example.nl", "dkroon", clock)
+    world = story.employers()  # a beheerder adds the branch, with its manager, as in Vestigingen
+    add_branch(world.verburg, "Zuid", "D. Kroon", "d.kroon@example.nl", "dkroon", "branch_manager", False, clock)
     [code] = re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}", OutgoingEmail.get().body)
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
