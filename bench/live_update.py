@@ -42,7 +42,7 @@ os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="inzage-bench-"))
 os.environ.setdefault("XDG_CONFIG_HOME", os.environ["XDG_DATA_HOME"])
 
 from bench.dataset import TODAY, ensure_dataset  # noqa: E402
-from bench.scale import Frames  # noqa: E402
+from bench.scale import Frames, print_markdown  # noqa: E402
 from models.accounts import Account  # noqa: E402
 from models.db import open_database  # noqa: E402
 
@@ -273,14 +273,8 @@ def print_table(results: dict[tuple[str, int], dict[str, tuple[float, float]]], 
         verdicts = {met(key, label, n, results[(label, n)][key]) for label, n in keys} - {None}
         lines.append([key, *(cell(key, results[k][key]) for k in keys), GOAL_TEXT.get(key, ""),
                       "" if not verdicts else "ok" if all(verdicts) else "MISSED"])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     print(f"\nLive updates — {changes} changes each, headless {WIDTH}×{HEIGHT}\n")
-    print("| " + " | ".join(text.ljust(width) for text, width in zip(head, widths)) + " |")
-    print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
-    for line in lines[1:]:
-        print("| " + " | ".join(text.rjust(width) if i else text.ljust(width)
-                                  for i, (text, width) in enumerate(zip(line, widths))) + " |")
-    sys.stdout.flush()
+    print_markdown(lines)
 
 
 def run_database(label: str, url: str, sizes: tuple[int, ...], changes: int,

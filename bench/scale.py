@@ -333,9 +333,14 @@ def print_table(label: str, figures: dict[int, dict[str, float]], sizes: tuple[i
         target, verdict = target_of(key, figures[last])
         growth = "" if key in ("rows", "ratio") else f"{figures[last][key] / figures[first][key]:.1f}×"
         lines.append([key, *(show(key, figures[n][key]) for n in sizes), target, verdict, growth])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     print(f"\n{label} — median of {RUNS} runs, headless {WIDTH}×{HEIGHT}\n")
-    print("| " + " | ".join(cell.ljust(width) for cell, width in zip(head, widths)) + " |")
+    print_markdown(lines)
+
+
+def print_markdown(lines: list[list[str]]) -> None:
+    """A markdown table: the first line is the head; the first column left-aligned, the others right."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    print("| " + " | ".join(cell.ljust(width) for cell, width in zip(lines[0], widths)) + " |")
     print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
     for line in lines[1:]:
         print("| " + " | ".join(cell.rjust(width) if i else cell.ljust(width)

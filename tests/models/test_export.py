@@ -157,7 +157,7 @@ def test_a_refused_export_writes_no_file_and_records_nothing(utrecht, clock, tmp
     assert exported() == []
 
 
-def _unwritable(tmp_path: Path, kind: str) -> Path:
+def unwritable(tmp_path: Path, kind: str) -> Path:
     if kind == "read-only folder":
         if os.geteuid() == 0:
             pytest.skip("root writes into a read-only folder all the same")
@@ -173,7 +173,7 @@ def test_an_unwritable_folder_is_told_in_dutch_and_nothing_is_recorded(utrecht, 
     """The file is written inside the transaction, before the commit: when it cannot be, the audit rows
     are rolled back with the transaction, so nobody's "Wie keek er" shows an export that was never made."""
     person = followed(utrecht, "T.", "Test")
-    folder = _unwritable(tmp_path, kind)
+    folder = unwritable(tmp_path, kind)
     with pytest.raises(ExportFailed, match=f"^De export kon niet worden opgeslagen in {folder}: ") as failed:
         export_overview(utrecht["overvecht"].manager, clock, folder)
     assert "Errno" not in str(failed.value)

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input
@@ -11,6 +9,7 @@ from textual.widgets import Input
 from models import AccessGrant, Action, AuditEvent
 from screens.employer import EmployerScreen
 from tests import story
+from tests.models.test_export import unwritable
 from tests.screens.helpers import notifications, settle, shown
 from tests.screens.test_login import app_for, log_in
 from tui.table import VirtualTable
@@ -77,20 +76,9 @@ async def test_the_filters_and_sort_on_screen_go_into_the_export(overvecht, cloc
         "A. Baas", "A. Aarts"]
 
 
-def _unwritable(tmp_path: Path, kind: str) -> Path:
-    if kind == "read-only folder":
-        if os.geteuid() == 0:
-            pytest.skip("root writes into a read-only folder all the same")
-        folder = tmp_path / "alleen-lezen"
-        folder.mkdir(mode=0o500)
-        return folder
-    (tmp_path / "bestand").write_text("geen map")
-    return tmp_path / "bestand" / "export"
-
-
 @pytest.mark.parametrize("kind", ["read-only folder", "a file where the folder should be"])
 async def test_an_unwritable_export_folder_is_told_in_dutch(overvecht, clock, tmp_path, monkeypatch, kind):
-    folder = _unwritable(tmp_path, kind)
+    folder = unwritable(tmp_path, kind)
     monkeypatch.setenv("INZAGE_EXPORT_DIR", str(folder))
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
