@@ -35,6 +35,8 @@ class NotABenchDatabase(Exception):
 
 def ensure_dataset(database: Database, say=print) -> dict[int, str]:
     state = inspect_schema(database).state
+    if state == SchemaState.OUTDATED:
+        migrate(database)  # a data set kept from an earlier version: bring its schema up to date first
     if state != SchemaState.EMPTY:
         if Account.select().where(Account.username == username(SIZES[-1])).exists():
             return {n: username(n) for n in SIZES}
