@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -51,6 +52,10 @@ def current_key(table: DataTable | None) -> str | None:
     if table is None or table.row_count == 0:
         return None
     return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def width_of(value: str | Text) -> int:
+    return value.cell_len if isinstance(value, Text) else cell_len(value)
 
 
 @contextmanager
@@ -149,20 +154,24 @@ class PeriodPanel(Vertical):
         yield Static(rule_bars(self.period), classes="period-rules")
         yield Static(self.note, classes="period-note" + ("" if self.note else " -empty"))
         table = DataTable(id=table_id(self.period_id), cursor_type="row", zebra_stripes=True)
-        for label, width in zip(COLUMNS, self.panel_layout.widths, strict=True):
-            table.add_column(label, width=width)
         self.fill(table)
         yield table
         yield Static("", id=f"reflection-{self.period_id}", classes="reflection")
 
     def fill(self, table: DataTable) -> None:
+        """The period's activities as the table's rows, each column as wide as its widest cell. The widths
+        are set here, not left to the table: it measures only when idle, and cells drawn before that stay
+        cut at the width of what it showed before (Textual 8.2)."""
         self.lines = {str(line.id): line for line in self.period.activities}
-        for line in self.period.activities:
-            table.add_row(format_date(line.date), cell(line.title, self.panel_layout.title_width),
-                          CATEGORY.get(line.category, line.category), Text(str(line.points), justify="right"),
-                          cell(line.provider), key=str(line.id))
-        if not self.period.activities:
-            table.add_row("", Text(NO_ACTIVITIES, style="dim"), "", "", "", key=NO_ROW)
+        rows = [(format_date(line.date), cell(line.title, self.panel_layout.title_width),
+                 CATEGORY.get(line.category, line.category), Text(str(line.points), justify="right"),
+                 cell(line.provider), str(line.id)) for line in self.period.activities]
+        rows = rows or [("", Text(NO_ACTIVITIES, style="dim"), "", "", "", NO_ROW)]
+        table.clear(columns=True)
+        for index, (label, width) in enumerate(zip(COLUMNS, self.panel_layout.widths, strict=True)):
+            table.add_column(label, width=width or max(cell_len(label), *(width_of(row[index]) for row in rows)))
+        for *cells, key in rows:
+            table.add_row(*cells, key=key)
 
     def show_period(self, period: PeriodView, note: str = "") -> None:
         """The same period read again: every line updated, the cursor on the same activity."""

@@ -154,6 +154,20 @@ PASSPHRASES = st.builds(
 )
 
 
+def _squeezed(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def shares_no_part(password: str, *details: str) -> bool:
+    """Whether no three letters or digits in a row of any detail (a name, an email's local part, an
+    organisation) appear in `password`, compared caseless and without spaces or punctuation: a little more
+    than the password policy asks, so a passphrase drawn with it is one the policy accepts."""
+    squeezed = _squeezed(password)
+    return not any(part[start:start + 3] in squeezed
+                   for part in map(_squeezed, details) for start in range(len(part) - 2))
+
+
 CODES = st.text(st.sampled_from(CODE_ALPHABET), min_size=CODE_LENGTH, max_size=CODE_LENGTH).map(
     lambda raw: f"{raw[:5]}-{raw[5:]}")  # as new_code() makes them: "ABCDE-FGH23"
 

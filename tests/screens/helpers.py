@@ -60,6 +60,13 @@ def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+async def watching(pilot) -> None:
+    """Wait until the app's change watcher knows where the feed stands: a change committed before that
+    moment is part of what the screen first read, not a change to follow. A live test makes its change
+    from elsewhere only after this."""
+    await eventually(pilot, lambda: pilot.app._watcher is not None and pilot.app._watcher.ready.is_set())
+
+
 async def eventually(pilot, condition, ceiling: float = 15.0) -> None:
     """Wait until `condition()` holds — a change from elsewhere arrives through the change watcher —
     failing after a generous `ceiling` in seconds. Time itself is never asserted."""

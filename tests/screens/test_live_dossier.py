@@ -17,7 +17,7 @@ from models.overview import overview_rows
 from screens.dossier import ACCESS_ENDED, DossierScreen
 from screens.employer import EmployerScreen
 from tests import story
-from tests.screens.helpers import eventually, notifications, screen_lines, settle
+from tests.screens.helpers import eventually, notifications, screen_lines, settle, watching
 from tests.screens.test_login import app_for
 from tui.table import VirtualTable
 
@@ -34,6 +34,7 @@ def world(database):
 
 async def kroon_opens_the_dossier(pilot) -> DossierScreen:
     await settle(pilot)
+    await watching(pilot)
     assert isinstance(pilot.app.screen, EmployerScreen)
     pilot.app.screen.query_one(VirtualTable).focus()
     await pilot.press("enter")

@@ -22,7 +22,7 @@ from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from screens.organisation_pane import KEPT, SAVED, OrganisationPane
 from tests import story
-from tests.screens.helpers import eventually, notifications, settle, shown
+from tests.screens.helpers import eventually, notifications, settle, shown, watching
 from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for, log_in
 
@@ -37,7 +37,7 @@ async def signed_in(pilot, username: str, tab_key: str) -> None:
     """Log in, wait until the change watcher knows where the feed stands, and show a tab."""
     await log_in(pilot, username, story.PASSWORD)
     assert isinstance(pilot.app.screen, EmployerScreen)
-    await eventually(pilot, lambda: pilot.app._watcher is not None and pilot.app._watcher.ready.is_set())
+    await watching(pilot)
     await pilot.press(tab_key)
     await settle(pilot)
 

@@ -22,7 +22,7 @@ from screens import professionals
 from screens.employer import EmployerScreen
 from screens.professionals import LOAD_FAILED, LOADING, PARTLY_LOADED, ProfessionalsPane
 from tests import story
-from tests.screens.helpers import eventually, notifications, screen_lines, settle
+from tests.screens.helpers import eventually, notifications, screen_lines, settle, watching
 from tests.screens.test_login import app_for, log_in
 from tui.kit.domain import SOMETHING_WENT_WRONG
 from tui.table import VirtualTable
@@ -60,6 +60,7 @@ async def as_kroon(app, pilot) -> None:
     await log_in(pilot, "kroon", story.PASSWORD)
     assert isinstance(app.screen, EmployerScreen)
     await settle(pilot)
+    await watching(pilot)
 
 
 def table(app) -> VirtualTable:

@@ -24,7 +24,7 @@ from screens.inzage import PENDING, InzagePane
 from screens.my_dossier import ActivityScreen, MyDossierPane
 from screens.professional import ProfessionalScreen
 from tests import story
-from tests.screens.helpers import eventually, notifications, settle
+from tests.screens.helpers import eventually, notifications, settle, watching
 from tests.screens.panes import visible_text
 from tests.screens.test_login import app_for
 
@@ -64,6 +64,7 @@ async def signed_in_as(pilot, tab: str) -> ProfessionalScreen:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ProfessionalScreen)
+    await watching(pilot)
     await pilot.press(tab)
     await settle(pilot)
     return screen

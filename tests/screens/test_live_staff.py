@@ -13,7 +13,7 @@ from models.staff import approve_application
 from screens.staff import StaffScreen
 from tests import story
 from tests.models.test_applications import GOOD
-from tests.screens.helpers import eventually, settle
+from tests.screens.helpers import eventually, settle, watching
 from tests.screens.test_login import app_for, log_in
 from tests.screens.test_staff import table_rows
 
@@ -35,7 +35,7 @@ def highlighted(app, table_id: str) -> str:
 async def signed_in_as_staff(pilot) -> None:
     await log_in(pilot, "medewerker", story.PASSWORD)
     assert isinstance(pilot.app.screen, StaffScreen)
-    await eventually(pilot, lambda: pilot.app._watcher is not None and pilot.app._watcher.ready.is_set())
+    await watching(pilot)
     await settle(pilot)
 
 

@@ -19,7 +19,7 @@ from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from tests import story
 from tests.models.test_sessions import CHANGES, NEW_PASSWORD, session_of
-from tests.screens.helpers import error_of, eventually, fill, notifications, settle
+from tests.screens.helpers import error_of, eventually, fill, notifications, settle, watching
 from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for, log_in
 
@@ -37,6 +37,7 @@ async def test_a_session_whose_account_is_locked_meanwhile_is_ended_at_once(cast
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
         assert isinstance(app.screen, EmployerScreen)
+        await watching(pilot)
         for _ in range(MAX_FAILURES):  # someone elsewhere guesses Kroon's password
             authenticate("kroon", "geraden-wachtwoord", clock)
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
@@ -68,6 +69,7 @@ async def test_a_change_to_the_account_elsewhere_ends_the_session(cast, clock, t
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
         assert isinstance(app.screen, EmployerScreen)
+        await watching(pilot)
         make(session_of("kroon", clock), cast, clock)  # Kroon (or someone else) elsewhere
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
         assert app.account is None
