@@ -52,8 +52,11 @@ def sqlite_path(url: str) -> str | None:
 def open_database(url: str) -> Database:
     """Open the database at `url` (playhouse.db_url form) and bind the models to it.
 
-    SQLite files are created readable by their owner only: they hold personal data.
+    SQLite files are created readable by their owner only: they hold personal data. A database bound
+    before is closed first (this thread's connection): nothing could use it any more.
     """
+    if db.obj is not None:
+        db.obj.close()
     path = sqlite_path(url)
     if path is not None:
         private_folder(os.path.dirname(os.path.abspath(path)))

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import asyncssh
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
@@ -20,6 +20,9 @@ from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.db import BaseModel, retry_on_conflict, write_transaction
 from models.validation import FieldError
+
+if TYPE_CHECKING:
+    import asyncssh  # loaded only where a key is parsed: the commands that need none of SSH start without it
 
 MAX_KEYS = 20
 MIN_RSA_BITS = 2048
@@ -79,6 +82,8 @@ def parse_public_key(text: str) -> ParsedKey:
 
 def _import(words: list[str]) -> tuple[asyncssh.SSHKey, str]:
     """The key and its comment; a terminal may have wrapped the base64 part over several lines."""
+    import asyncssh
+
     for end in range(2, len(words) + 1):
         try:
             key = asyncssh.import_public_key(f"{words[0]} {''.join(words[1:end])}")

@@ -85,14 +85,33 @@ def pg_url():
 
 
 def _truncate_all(database: Database) -> None:
-    tables = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
-    database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    """Every table emptied and every id counting from 1 again. DELETE, not TRUNCATE: on tables this small
+    it takes 4 ms instead of 150 (TRUNCATE makes new files for each table and its indexes)."""
+    tables = [model._meta.table_name for model in reversed(ALL_MODELS)]  # children first
+    with database.atomic():
+        for table in tables:
+            database.execute_sql(f'DELETE FROM "{table}"')
+        database.execute_sql("SELECT " + ", ".join(
+            f"setval(pg_get_serial_sequence('\"{table}\"', 'id'), 1, false)" for table in tables))
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> bytes:
+    """The file of a migrated, empty SQLite database: a copy of it is 50 times quicker than migrating anew."""
+    path = tmp_path_factory.mktemp("template") / "inzage.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    migrate(database)
+    database.close()  # the last connection: the WAL is written back into the file
+    return path.read_bytes()
 
 
 @pytest.fixture
-def sqlite_db(tmp_path) -> Database:
-    database = open_database(f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
-    migrate(database)
+def sqlite_db(tmp_path, migrated_sqlite) -> Database:
+    path = tmp_path / "inzage.sqlite3"
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # as open_database makes it
+    os.write(descriptor, migrated_sqlite)
+    os.close(descriptor)
+    database = open_database(f"sqlite:///{path}")
     yield database
     database.close()
 

@@ -120,6 +120,16 @@ def test_the_console_script_is_installed():
     assert result.returncode == 0 and "migrate" in result.stdout
 
 
+@pytest.mark.parametrize("args", [["--help"], ["demo", "--help"], ["migrate", "--help"]])
+def test_commands_that_need_no_ssh_do_not_load_it(args):
+    """asyncssh (and the deprecation warnings a new cryptography gives it) loads only for `ssh` and for
+    parsing a public key; `inzage --help` starts without it."""
+    code = (f"import sys\nfrom tui.cli import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'asyncssh'), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip() == "[]" and "usage: inzage" in result.stdout
+
+
 @pytest.mark.parametrize(("url", "shown"), [
     ("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
     ("postgresql://u:p@ss@h:5433/db", "postgresql://u:***@h:5433/db"),  # an "@" in the password

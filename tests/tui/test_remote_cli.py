@@ -9,6 +9,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -33,32 +34,72 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tui.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+class Command:
+    """A real `inzage …` process as a user starts it, its output read line by line in threads so that a test
+    waits for the line it needs (with a ceiling) instead of taking whatever comes first."""
 
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "tui.cli", *args], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+        self.pid = self.process.pid
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self._readers = [threading.Thread(target=self._read, args=(stream, lines), daemon=True)
+                         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))]
+        for reader in self._readers:
+            reader.start()
 
-def stop(process: subprocess.Popen) -> str:
-    process.send_signal(signal.SIGINT)
-    try:
-        output, _ = process.communicate(timeout=WAIT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output
+    @staticmethod
+    def _read(stream, lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line)
+
+    def wait_for_line(self, needle: str, ceiling: float = WAIT) -> str:
+        """The first output line holding `needle`; fails with everything said so far if none comes in time."""
+        deadline = time.monotonic() + ceiling
+        while True:
+            found = next((line for line in list(self.out) if needle in line), None)
+            if found is not None:
+                return found
+            ended = self.process.poll() is not None and not any(reader.is_alive() for reader in self._readers)
+            assert not ended and time.monotonic() < deadline, (
+                f"no line with {needle!r}; stdout: {''.join(self.out)!r}, stderr: {self.stderr!r}")
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        """Stop the command as a user does (ctrl+c), and wait until it and its output have ended."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.wait()
+
+    def wait(self) -> int:
+        """Wait until the command and its output have ended (killed after a ceiling); its exit status."""
+        try:
+            self.process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for reader in self._readers:
+            reader.join(timeout=WAIT)
+        for stream in (self.process.stdout, self.process.stderr):
+            stream.close()
+        return self.process.returncode
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.err)
 
 
 def test_inzage_ssh_listens_and_keeps_its_host_key_private(sqlite_db, tmp_path):
     port = free_port()
-    server = start("ssh", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
+    server = Command("ssh", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
     try:
-        line = server.stdout.readline()
+        line = server.wait_for_line("luistert op")
         assert f"luistert op 127.0.0.1:{port}" in line and "SHA256:" in line
         key = Path(os.environ["XDG_DATA_HOME"]) / "inzage" / "ssh_host_ed25519_key"
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
     finally:
-        stop(server)
-    assert server.returncode == 0
+        assert server.stop() == 0
 
 
 def children_of(pid: int) -> list[int]:
@@ -73,28 +114,28 @@ def children_of(pid: int) -> list[int]:
 def test_stopping_inzage_ssh_ends_every_session(sqlite_db, tmp_path):
     story.account("kroon", Role.STAFF)
     port = free_port()
-    server = start("ssh", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
+    server = Command("ssh", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
     try:
-        assert "luistert op" in server.stdout.readline()
+        server.wait_for_line("luistert op")
 
         async def open_session_then_stop_server() -> list[int]:
             async with asyncssh.connect("127.0.0.1", port, username="kroon", password=story.PASSWORD,
                                         known_hosts=None, client_keys=None, agent_path=None) as conn:
                 terminal = await open_app(conn)
                 await terminal.wait_for("Registerplein")
+                assert b"Warning" not in terminal.raw  # the session's app printed nothing of a library's
                 apps = children_of(server.pid)
-                server.send_signal(signal.SIGTERM)
+                server.process.send_signal(signal.SIGTERM)
                 await wait_until(lambda: terminal.closed, what="the session to be closed")
                 await terminal.close()
                 return apps
 
         apps = asyncio.run(open_session_then_stop_server())
         assert len(apps) == 1
-        server.wait(timeout=WAIT)
-        assert server.returncode == 0
+        assert server.wait() == 0
         assert not any(Path(f"/proc/{pid}").exists() for pid in apps)
     finally:
-        stop(server) if server.poll() is None else None
+        server.stop()
 
 
 def test_inzage_ssh_refuses_a_zero_session_limit(sqlite_db, tmp_path, capsys):
@@ -104,7 +145,7 @@ def test_inzage_ssh_refuses_a_zero_session_limit(sqlite_db, tmp_path, capsys):
 
 def test_inzage_web_serves_the_app_page(sqlite_db, tmp_path):
     port = free_port()
-    server = start("web", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
+    server = Command("web", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
     try:
         deadline = time.monotonic() + WAIT
         while True:
@@ -113,14 +154,14 @@ def test_inzage_web_serves_the_app_page(sqlite_db, tmp_path):
                     page = response.read().decode()
                     break
             except OSError:
-                assert server.poll() is None, f"inzage web stopped: {server.stdout.read()}"
+                assert server.process.poll() is None, f"inzage web stopped: {server.out} {server.stderr}"
                 assert time.monotonic() < deadline, "inzage web did not answer"
                 time.sleep(0.1)
         assert response.status == 200
         assert f"ws://127.0.0.1:{port}/ws" in page and "xterm.css" in page  # the terminal the app draws in
         assert "Gebruikersnaam" in asyncio.run(first_screen(f"ws://127.0.0.1:{port}/ws?width=100&height=30"))
     finally:
-        stop(server)
+        server.stop()
 
 
 async def first_screen(url: str) -> str:
@@ -144,3 +185,27 @@ def test_a_session_with_an_unknown_ticket_does_not_start(sqlite_db, tmp_path, ca
     os.close(write_end)
     assert main(["session", "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}", "--ticket-fd", str(read_end)]) == 2
     assert "sessie is verlopen of ongeldig" in capsys.readouterr().err
+
+
+def test_the_first_thing_a_user_sees_is_ours_not_a_library_warning(sqlite_db, tmp_path):
+    """Every command starts without a library's warning, on the newest releases of what it uses (cryptography
+    51 deprecates the DSA names asyncssh touches at import): `inzage --help`, `demo`, `ssh` and `web`."""
+    url = f"sqlite:///{tmp_path / 'inzage.sqlite3'}"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True,
+                              timeout=WAIT, env=os.environ.copy())
+
+    shown = run("--help")
+    assert (shown.returncode, shown.stderr) == (0, "") and shown.stdout.startswith("usage: inzage")
+    shown = run("demo", "--size", "3", "--no-run", "--db", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    assert (shown.returncode, shown.stderr) == (0, "") and shown.stdout.startswith("Demogegevens maken in")
+    for args, first in ((("ssh", "--port", str(free_port())), "inzage ssh luistert op"),
+                        (("web", "--port", str(free_port())), "inzage web op")):
+        server = Command(*args, "--db", url)
+        try:
+            server.wait_for_line(first)
+        finally:
+            server.stop()
+        assert server.out[0].startswith(first)
+        assert "Warning" not in server.stderr and "site-packages" not in server.stderr, server.stderr
