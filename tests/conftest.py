@@ -84,7 +84,7 @@ def pg_url():
     admin.close()
 
 
-def _truncate_all(database: Database) -> None:
+def _empty_all(database: Database) -> None:
     """Every table emptied and every id counting from 1 again. DELETE, not TRUNCATE: on tables this small
     it takes 4 ms instead of 150 (TRUNCATE makes new files for each table and its indexes)."""
     tables = [model._meta.table_name for model in reversed(ALL_MODELS)]  # children first
@@ -123,7 +123,7 @@ def database(request, tmp_path) -> Database:
         yield request.getfixturevalue("sqlite_db")
         return
     database = open_database(request.getfixturevalue("pg_url"))
-    _truncate_all(database)
+    _empty_all(database)
     yield database
     database.close()
 
