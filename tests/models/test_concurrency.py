@@ -2,7 +2,7 @@
 
 Two beheerders saving the same thing at the same moment (two threads, two connections): one
 succeeds, the other is told it changed meanwhile. And eight worker processes granting, revoking,
-keeping activities, signing in and changing shared branches for 15 seconds (slow; INZAGE_CONCURRENCY_SECONDS
+keeping activities, signing in and changing shared branches for 10 seconds (slow; INZAGE_CONCURRENCY_SECONDS
 for a longer run): afterwards every
 row and audit event is accounted for by what the workers report, and no worker saw an error.
 """
@@ -276,7 +276,7 @@ def test_eight_processes_at_once_and_everything_reconciles(shared_database, tmp_
     world = prepare()
     if impatient:
         world["plans"] = [{**plan, "sqlite_busy_ms": 5, "busy_allowed": True} for plan in world["plans"]]
-    seconds = float(os.environ.get(DURATION_ENV, "15"))  # both cores busy all along: 15 s keeps the suite quick
+    seconds = float(os.environ.get(DURATION_ENV, "10"))  # both cores busy all along: 10 s keeps the suite quick
     results = run_workers(url, world["plans"], tmp_path, seconds)
     reports = [report for report, _, _ in results]
 
