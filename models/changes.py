@@ -211,8 +211,8 @@ class ChangeWatcher:
                 self._stop.wait(self.interval)
 
     def _poll(self) -> None:
+        version = self._data_version()  # first: a commit between the two reads moves it again, so it is read
         last = newest_id()
-        version = self._data_version()
         self.ready.set()
         while not self._stop.wait(self.interval):
             now = self._data_version()
@@ -231,11 +231,17 @@ class ChangeWatcher:
         connection.execute(f"LISTEN {CHANNEL}")
         self.ready.set()
         while not self._stop.is_set():
-            batch = None
-            for note in connection.notifies(timeout=self.interval, stop_after=1):
-                batch = parse_payload(note.payload)
+            # stop_after=1 still yields every notification that came in the same packet: all are merged.
+            batch = merged(connection.notifies(timeout=self.interval, stop_after=1))
             if batch is None:
                 continue
-            for note in connection.notifies(timeout=0.02):  # the rest of a burst, as one batch
-                batch = batch | parse_payload(note.payload)
-            self.deliver(batch)
+            rest = merged(connection.notifies(timeout=0.02))  # the rest of a burst, in the same batch
+            self.deliver(batch if rest is None else batch | rest)
+
+
+def merged(notes: Iterable) -> Batch | None:
+    """The union of the notifications' batches; None when there were none."""
+    batch = None
+    for note in notes:
+        batch = parse_payload(note.payload) if batch is None else batch | parse_payload(note.payload)
+    return batch

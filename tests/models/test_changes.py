@@ -1,18 +1,22 @@
 """The change feed: what a write records, and how a watcher in another session learns of it."""
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import queue
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
+from peewee import OperationalError
 
 from models import changes
 from models.activities import ActivityForm, add_activity
 from models.changes import EVERYTHING, Batch, ChangeFeed, ChangeWatcher, Kind, Topic
-from models.db import db, write_transaction
+from models.db import db, is_sqlite, write_transaction
 from models.inzage import GrantChanges, save_changes
 from models.removal import remove_professional
 from tests import story
@@ -179,3 +183,106 @@ def database_url(database) -> str:
     params = database.connect_params
     return f"postgresql://{params.get('user', 'postgres')}@{params.get('host', '127.0.0.1')}:" \
            f"{params.get('port', 5432)}/{database.database}"
+
+
+# -- many writers at once: no change is ever lost ----------------------------------------------------------------
+WRITERS = 4
+COMMITS = 500  # each; INZAGE_FEED_ROUNDS repeats the whole (20 rounds before a change to the watcher lands)
+ROUNDS = int(os.environ.get("INZAGE_FEED_ROUNDS", "1"))
+
+
+def write_in_threads(first_subject: int, halfway: threading.Event | None = None) -> set[Topic]:
+    """WRITERS threads, each with its own connection, commit COMMITS one-topic transactions as fast as they
+    can; `halfway` is set when half of all commits are in. The topics written."""
+    done = itertools.count(1)
+    errors: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        try:
+            with db.connection_context():
+                if not is_sqlite():
+                    db.execute_sql("SET synchronous_commit TO off")  # quicker commits; NOTIFY is the same
+                for index in range(COMMITS):
+                    with write_transaction():
+                        changes.record([Topic(Kind.PROFESSIONAL, first_subject + number * COMMITS + index)], None)
+                    if halfway is not None and next(done) == WRITERS * COMMITS // 2:
+                        halfway.set()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(number,)) for number in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return {Topic(Kind.PROFESSIONAL, first_subject + n) for n in range(WRITERS * COMMITS)}
+
+
+def delivered_until_covered(batches: queue.Queue[Batch], written: set[Topic]) -> tuple[set[Topic], bool]:
+    """The topics delivered until they cover `written`, EVERYTHING comes, or a ceiling; and whether EVERYTHING came."""
+    seen: set[Topic] = set()
+    everything = False
+    deadline = time.monotonic() + CEILING_S
+    while not (everything or written <= seen) and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            batch = batches.get(timeout=0.2)
+            everything = everything or batch == EVERYTHING
+            seen |= batch.topics
+    return seen, everything
+
+
+@pytest.mark.slow
+def test_no_change_is_lost_when_many_write_at_once(database):
+    for round_ in range(ROUNDS):
+        batches: queue.Queue[Batch] = queue.Queue()
+        watcher = ChangeWatcher(batches.put, interval=0.05)
+        watcher.start()
+        try:
+            assert watcher.ready.wait(CEILING_S)
+            written = write_in_threads(1_000_000 * (round_ + 1))
+            seen, everything = delivered_until_covered(batches, written)
+        finally:
+            watcher.stop()
+        assert not everything and written == seen, f"round {round_}: {len(written - seen)} topics never delivered"
+
+
+@pytest.mark.slow
+def test_a_watcher_whose_connection_drops_midway_loses_nothing(database):
+    """Halfway through the writes the watcher loses its database: on PostgreSQL its backend is terminated (as a
+    restart or an idle-connection reaper does), on SQLite its next read fails. What it missed comes as
+    EVERYTHING once it is back."""
+    for round_ in range(ROUNDS):
+        batches: queue.Queue[Batch] = queue.Queue()
+        watcher = ChangeWatcher(batches.put, interval=0.05)
+        halfway = threading.Event()
+        fails_once_after(halfway, watcher)
+        watcher.start()
+        try:
+            assert watcher.ready.wait(CEILING_S)
+            written = write_in_threads(1_000_000 * (round_ + 1), halfway)
+            seen, everything = delivered_until_covered(batches, written)
+        finally:
+            watcher.stop()
+        assert everything, f"round {round_}: the watcher did not say it may have missed something"
+
+
+def fails_once_after(halfway: threading.Event, watcher: ChangeWatcher) -> None:
+    """Once `halfway` is set, the watcher's connection goes away once."""
+    if not is_sqlite():
+        def terminate() -> None:
+            halfway.wait(CEILING_S)
+            with db.connection_context():
+                db.execute_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                               "current_database() AND query LIKE %s AND pid <> pg_backend_pid()",
+                               (f"LISTEN {changes.CHANNEL}%",))
+        threading.Thread(target=terminate, daemon=True).start()
+        return
+    read, failed = watcher._data_version, threading.Event()
+
+    def data_version() -> int:
+        if halfway.is_set() and not failed.is_set():
+            failed.set()
+            raise OperationalError("disk I/O error")
+        return read()
+    watcher._data_version = data_version
