@@ -96,7 +96,22 @@ def test_the_feed_is_pruned_but_keeps_the_newest(database, monkeypatch):
     for n in range(55):
         changes.record([Topic(Kind.ACCOUNT, n)], None)
     kept = [row_id for (row_id,) in ChangeFeed.select(ChangeFeed.id).tuples()]
-    assert max(kept) == 55 and len(kept) <= 40 and min(kept) > 10
+    assert max(kept) == 55 and 30 <= len(kept) <= 40 and min(kept) > 10
+    assert kept == list(range(min(kept), 56))  # the newest, without a gap
+
+
+def test_more_new_rows_than_a_read_takes_is_everything(database, monkeypatch):
+    monkeypatch.setattr(changes, "READ_LIMIT", 5)
+    for n in range(4):
+        changes.record([Topic(Kind.ACCOUNT, n)], None)
+    assert changes.read_since(0) == (4, Batch(frozenset(Topic(Kind.ACCOUNT, n) for n in range(4))))
+    changes.record([Topic(Kind.ACCOUNT, 4)], None)
+    assert changes.read_since(0) == (5, EVERYTHING)
+
+
+@pytest.mark.parametrize("payload", ["{}", '{"t": 5}', '{"t": [["account"]]}', '{"t": [5]}', "[]", "null", ""])
+def test_a_notification_this_version_cannot_read_is_everything(payload):
+    assert changes.parse_payload(payload) == EVERYTHING
 
 
 def test_batches_say_what_they_touch():
@@ -173,6 +188,27 @@ def test_a_rolled_back_transaction_never_reaches_the_watcher(cast, watched):
     assert Topic(Kind.PROFESSIONAL, 777) not in batch.topics
     while not watched.empty():
         assert Topic(Kind.PROFESSIONAL, 777) not in watched.get_nowait().topics
+
+
+def test_two_quick_commits_both_arrive(cast, watched):
+    for subject in (901, 902):
+        with db.connection_context(), write_transaction():
+            changes.record([Topic(Kind.PROFESSIONAL, subject)], None)
+    written = {Topic(Kind.PROFESSIONAL, 901), Topic(Kind.PROFESSIONAL, 902)}
+    seen, everything = delivered_until_covered(watched, written)
+    assert not everything and written <= seen
+
+
+def test_a_batch_is_delivered_once(cast, watched):
+    """Later polls (SQLite) or notifications (PostgreSQL) do not bring the same change again."""
+    changes.record([Topic(Kind.PROFESSIONAL, 903)], None)
+    next_batch(watched, Topic(Kind.PROFESSIONAL, 903))
+    changes.record([Topic(Kind.PROFESSIONAL, 904)], None)  # a later commit moves the poll on once more
+    later = next_batch(watched, Topic(Kind.PROFESSIONAL, 904))
+    assert Topic(Kind.PROFESSIONAL, 903) not in later.topics
+    time.sleep(0.3)  # six more polls: nothing new, nothing again
+    while not watched.empty():
+        assert Topic(Kind.PROFESSIONAL, 903) not in watched.get_nowait().topics
 
 
 def database_url(database) -> str:
