@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ PAYLOAD_LIMIT = 7000  # bytes; PostgreSQL refuses a NOTIFY payload of 8000 or mo
 KEEP_ROWS = 20_000  # the feed keeps about this many recent rows; a watcher further behind refreshes all
 PRUNE_EVERY = 1_000
 READ_LIMIT = 5_000  # more new rows than this at once: announce everything instead
+MAX_RETRY_S = 5.0  # the longest a watcher waits before it tries a failed database again
 
 
 class Kind(StrEnum):
@@ -172,17 +174,21 @@ def parse_payload(payload: str) -> Batch:
 class ChangeWatcher:
     """One thread per app that calls `deliver(batch)` (from that thread) for every committed change.
 
-    It has its own database connection. A database error is logged and the watcher tries again
-    after `interval`, then announces EVERYTHING: what happened in between is unknown.
+    It has its own database connection. When the database fails (a dropped connection, a restart, a
+    disk error) the watcher calls `connected(False)` once, logs it and tries again, waiting `interval`,
+    then twice as long each time up to MAX_RETRY_S; once it is back it calls `connected(True)` and
+    delivers EVERYTHING: what happened in between is unknown.
     """
 
     def __init__(self, deliver: Callable[[Batch], None], *, interval: float = 1.0,
-                 database: Database | DatabaseProxy = db) -> None:
+                 database: Database | DatabaseProxy = db, connected: Callable[[bool], None] | None = None) -> None:
         self.deliver = deliver
         self.interval = interval
         self.database = database
+        self.connected = connected or (lambda up: None)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failures = 0  # in a row, since the database was last reached
         self.ready = threading.Event()  # set once the watcher knows where the feed stands (for tests)
 
     def start(self) -> None:
@@ -195,25 +201,33 @@ class ChangeWatcher:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        failed = False
         while not self._stop.is_set():
             try:
                 with self.database.connection_context():
-                    if failed:
-                        self.deliver(EVERYTHING)
                     if is_sqlite(self.database):
                         self._poll()
                     else:
                         self._listen()
             except Exception as error:  # noqa: BLE001 - a watcher that stops would leave every screen stale
-                log.warning("change watcher: %r; trying again", error)
-                failed = True
-                self._stop.wait(self.interval)
+                self._failures += 1
+                if self._failures == 1:
+                    log.warning("change watcher: %r; connecting again", error)
+                    self.connected(False)
+                delay = min(MAX_RETRY_S, self.interval * 2 ** (self._failures - 1))
+                self._stop.wait(delay * random.uniform(0.8, 1.2))  # jitter: many apps do not return at once
+
+    def _caught_up(self) -> None:
+        """The watcher now listens, or knows where the feed stands: after a failure, what it missed is unknown."""
+        if self._failures:
+            self._failures = 0
+            self.connected(True)
+            self.deliver(EVERYTHING)
+        self.ready.set()
 
     def _poll(self) -> None:
         version = self._data_version()  # first: a commit between the two reads moves it again, so it is read
         last = newest_id()
-        self.ready.set()
+        self._caught_up()
         while not self._stop.wait(self.interval):
             now = self._data_version()
             if now == version:
@@ -229,7 +243,7 @@ class ChangeWatcher:
     def _listen(self) -> None:
         connection = self.database.connection()
         connection.execute(f"LISTEN {CHANNEL}")
-        self.ready.set()
+        self._caught_up()
         while not self._stop.is_set():
             # stop_after=1 still yields every notification that came in the same packet: all are merged.
             batch = merged(connection.notifies(timeout=self.interval, stop_after=1))

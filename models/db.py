@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
 
-from peewee import SQL, Database, DatabaseProxy, Model, NodeList, SqliteDatabase, Value
+from peewee import SQL, Database, DatabaseProxy, Model, NodeList, OperationalError, PostgresqlDatabase, \
+    SqliteDatabase, Value
 from playhouse import db_url
+from playhouse.shortcuts import ReconnectMixin
 
 from models.private import private_folder  # also keeps query values out of peewee's log
 from models.text import like_contains
@@ -40,6 +42,28 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+CONNECT_TIMEOUT_S = 5
+
+
+class ReconnectingPostgresqlDatabase(ReconnectMixin, PostgresqlDatabase):
+    """PostgreSQL whose connection is opened again when the server dropped it (a restart, a failover, an
+    idle-connection reaper, pg_terminate_backend): the statement is run once more on a new connection.
+    Peewee's own mixin, with psycopg 3's texts; never inside a transaction (ReconnectMixin refuses that:
+    what the transaction did is gone, so the caller's error stands and the user tries again)."""
+
+    reconnect_errors = (
+        (OperationalError, "terminating connection"),  # 57P01: pg_terminate_backend, a fast shutdown
+        (OperationalError, "the connection is closed"),  # the same connection used again afterwards
+        (OperationalError, "server closed the connection"),
+        (OperationalError, "consuming input failed"),
+        (OperationalError, "connection is lost"),
+    )
+
+    def __init__(self, database: str, **kwargs) -> None:
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)  # an unreachable server must not hang a session
+        super().__init__(database, **kwargs)
+
+
 def sqlite_path(url: str) -> str | None:
     """The file behind a sqlite:// URL, or None for another database."""
     parsed = urlparse(url)
@@ -63,6 +87,8 @@ def open_database(url: str) -> Database:
         if not os.path.exists(path):  # SQLite gives its -wal and -shm files the same mode
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         database = db_url.connect(url, pragmas=SQLITE_PRAGMAS, timeout=SQLITE_BUSY_TIMEOUT_S)
+    elif urlparse(url).scheme in ("postgres", "postgresql"):
+        database = ReconnectingPostgresqlDatabase(**db_url.parse(url))
     else:
         database = db_url.connect(url)
     db.initialize(database)
@@ -99,6 +125,29 @@ def share_locked(query):
     may read and share them, but a writer that locks them (locked(), UPDATE) waits, and this waits for one.
     SQLite's IMMEDIATE transaction already serialises."""
     return query if is_sqlite() else query.for_update("FOR SHARE")
+
+
+# -- a database that went away ----------------------------------------------------------------------------------
+GONE = "De verbinding met de database is even weg; opnieuw verbinden…"
+_PG_GONE_STATES = {"57P01", "57P02", "57P03"}  # admin shutdown, crash shutdown, cannot connect now
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached or dropped the connection (class 08, a
+    shutdown, or psycopg's own OperationalError without a server state: refused, closed, lost), so that the
+    same work may succeed once the database is back."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = getattr(current, "sqlstate", None)
+        if state is not None and (state.startswith("08") or state in _PG_GONE_STATES):
+            return True
+        if state is None and type(current).__name__ == "OperationalError" and \
+                type(current).__module__.startswith("psycopg"):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__
+    return False
 
 
 # -- retrying a write that met another writer -------------------------------------------------------------------

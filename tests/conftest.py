@@ -119,10 +119,13 @@ def sqlite_db(tmp_path, migrated_sqlite) -> Database:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request, tmp_path) -> Database:
     """A migrated, empty database: a new SQLite file, or the session's PostgreSQL database emptied."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("sqlite_db")
-        return
-    database = open_database(request.getfixturevalue("pg_url"))
+    yield request.getfixturevalue(f"{'sqlite' if request.param == 'sqlite' else 'pg'}_db")
+
+
+@pytest.fixture
+def pg_db(pg_url) -> Database:
+    """The session's PostgreSQL database, emptied: for tests of what only PostgreSQL does."""
+    database = open_database(pg_url)
     _empty_all(database)
     yield database
     database.close()

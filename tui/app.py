@@ -1,9 +1,11 @@
 """The Textual application and the one factory that builds it (CLI, SSH and tests alike)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 
+from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -14,12 +16,14 @@ from models.access import AccessDenied, SessionEnded, require_usable
 from models.accounts import Account, Role
 from models.changes import EVERYTHING, Batch, ChangeWatcher, Kind
 from models.clock import Clock
-from models.db import db
+from models.db import GONE, db, is_disconnect
 from models.demo import DemoSummary
 from models.mail import MailSettings, deliver_pending
 from screens.login import LoginScreen
-from tui.kit.messages import DataChanged
+from tui import failures
+from tui.kit.messages import DatabaseReached, DataChanged
 
+BACK = "De verbinding met de database is er weer; alles is opnieuw opgehaald."
 IDLE_CHECK_SECONDS = 15
 WATCH_INTERVAL_SECONDS = 1.0  # SQLite: how often the change watcher looks (PostgreSQL is told at once)
 
@@ -52,6 +56,7 @@ class InzageApp(App):
         self.watch_interval = WATCH_INTERVAL_SECONDS
         self._watcher: ChangeWatcher | None = None
         self._today = clock.today()
+        self.database_gone = False  # the change watcher lost the database and is connecting again
 
     def on_mount(self) -> None:
         if self.signed_in is not None:
@@ -61,12 +66,35 @@ class InzageApp(App):
             self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.deliver_mail()  # anything left queued by an earlier session
-        self._watcher = ChangeWatcher(lambda batch: self.post_message(DataChanged(batch)), interval=self.watch_interval)
+        self._watcher = ChangeWatcher(lambda batch: self.post_message(DataChanged(batch)), interval=self.watch_interval,
+                                      connected=lambda up: self.post_message(DatabaseReached(up)))
         self._watcher.start()
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
+
+    # -- an unexpected error, a lost database --------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's handler for an exception nobody caught, which ends the app: the traceback goes to the log
+        file, the terminal gets a Dutch line (Textual would print the traceback with local variables)."""
+        failures.report(error, "app")
+        self._return_code = 1
+        if self._exception is None:  # run_test() raises it again in the test that caused it
+            self._exception = error
+            self._exception_event.set()
+        self.panic(Text(failures.CRASHED))
+
+    def on_database_reached(self, message: DatabaseReached) -> None:
+        """The change watcher lost the database, or has it again (and delivers EVERYTHING next)."""
+        if message.reached == (not self.database_gone):
+            return
+        self.database_gone = not message.reached
+        self.clear_notifications()
+        if self.database_gone:
+            self.notify(GONE, severity="warning", timeout=24 * 3600)
+        else:
+            self.notify(BACK, timeout=5)
 
     # -- live data -----------------------------------------------------------------
     def on_data_changed(self, message: DataChanged) -> None:
@@ -126,8 +154,8 @@ class InzageApp(App):
         """Every IDLE_CHECK_SECONDS: end the session when idle too long, when it has lasted its
         lifetime (session_limit, busy or not), or when its account can no longer be used by it (locked
         by failed logins elsewhere, branch removed, or its password, email, role or branch changed
-        since this session signed in); the models already refuse every operation of such a session,
-        this takes the user back to the login screen."""
+        since this session signed in; read in a thread, check_account); the models already refuse every
+        operation of such a session, this takes the user back to the login screen."""
         if self.account is None:
             return
         if self.clock.today() != self._today:  # grants end and periods close at midnight, without a write
@@ -141,12 +169,29 @@ class InzageApp(App):
             hours = f"{self.session_limit.total_seconds() / 3600:g}"
             self.log_out(f"U bent uitgelogd: een sessie duurt hooguit {hours} uur. Log opnieuw in om verder te gaan.")
             return
+        self.check_account(self.account)
+
+    @work(thread=True, group="account-check", exclusive=True, exit_on_error=False)
+    def check_account(self, account: Account) -> None:
+        """Whether `account` may still use this session, read off the UI thread; if not, sign out."""
         try:
-            require_usable(self.account)
+            with db.connection_context():
+                require_usable(account)
+            return
         except SessionEnded as ended:
-            self.log_out(str(ended))
+            reason = str(ended)
         except AccessDenied as refused:
-            self.log_out(f"U bent uitgelogd. {refused}")
+            reason = f"U bent uitgelogd. {refused}"
+        except Exception as error:  # noqa: BLE001 - checked again at the next idle check or change
+            if not is_disconnect(error):
+                failures.report(error, "account check")
+            return
+        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+            self.call_from_thread(self._account_ended, account, reason)
+
+    def _account_ended(self, account: Account, reason: str) -> None:
+        if self.account is account:  # not signed out and in again meanwhile
+            self.log_out(reason)
 
     # -- mail ----------------------------------------------------------------------
     @work(thread=True, group="mail", exit_on_error=False)

@@ -11,7 +11,7 @@ from peewee import Database
 from models.clock import Clock, to_local
 from models.db import is_sqlite, sqlite_path
 from models.schema import HISTORY_TABLE, SchemaState, inspect_schema
-from tui import config
+from tui import config, failures
 from tui.mail_cli import add_mail_parser, run_mail
 from tui.remote_cli import add_remote_parsers
 from tui.startup import CommandError, connect, ready_database, redact, run_migrations, settings_for_mail
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    failures.log_to_file()
     try:
         if args.command == "migrate":
             return command_migrate(args)
@@ -77,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"inzage: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # noqa: BLE001 - the traceback goes to the log, never to the terminal
+        failures.report(error, f"inzage {args.command or 'run'}")
+        print(failures.CRASHED, file=sys.stderr)
+        return 1
 
 
 def command_migrate(args: argparse.Namespace) -> int:
@@ -136,8 +141,9 @@ def command_run(args: argparse.Namespace) -> int:
     ready_database(config.database_url(getattr(args, "db", None)))
     from tui.app import make_app  # Textual loads only when the app starts
 
-    make_app(mail=settings).run()
-    return 0
+    app = make_app(mail=settings)
+    app.run()
+    return app.return_code or 0  # 1 after an unexpected error (tui/failures.py)
 
 
 def command_demo(args: argparse.Namespace) -> int:
@@ -176,8 +182,9 @@ def command_demo(args: argparse.Namespace) -> int:
         return 0
     from tui.app import make_app
 
-    make_app(clock, demo=summary, mail=settings).run()
-    return 0
+    app = make_app(clock, demo=summary, mail=settings)
+    app.run()
+    return app.return_code or 0  # 1 after an unexpected error (tui/failures.py)
 
 
 def holds_rows(database: Database) -> bool:

@@ -81,7 +81,12 @@ class PtySession:
                 task.cancel()
             await asyncio.gather(output, keys, return_exceptions=True)
             await self.stop()
-        return self.child.returncode if self.child.returncode is not None and self.child.returncode >= 0 else 1
+        return self.exit_code if self.exit_code is not None and self.exit_code >= 0 else 1
+
+    @property
+    def exit_code(self) -> int | None:
+        """The app's exit status; negative when it was ended by a signal (the client went away); None while it runs."""
+        return self.child.returncode if self.child is not None else None
 
     async def _pump_output(self) -> None:
         loop = asyncio.get_running_loop()

@@ -45,7 +45,10 @@ def command_ssh(args: argparse.Namespace) -> int:
     settings = SshSettings(host=args.host, port=args.port, database_url=url,
                            max_sessions=args.max_sessions or config.ssh_max_sessions(),
                            session_hours=config.session_hours())
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    console = logging.StreamHandler()  # besides the log file (warnings and errors): who got a session, and when
+    console.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(console)
+    logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # ours says who got a session; the audit trail the rest
     try:
         asyncio.run(serve_forever(settings, Clock(), lambda line: print(line, flush=True)))
@@ -87,8 +90,9 @@ def command_session(args: argparse.Namespace) -> int:
     if account is None:
         print("Deze sessie is verlopen of ongeldig. Verbind opnieuw.", file=sys.stderr)
         return 2
-    make_app(clock, mail=settings, signed_in=account).run()
-    return 0
+    app = make_app(clock, mail=settings, signed_in=account)
+    app.run()
+    return app.return_code or 0  # 1 after an unexpected error (tui/failures.py)
 
 
 def read_ticket(descriptor: int) -> str:

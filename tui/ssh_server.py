@@ -29,7 +29,7 @@ from models.access import AccessDenied, SessionEnded
 from models.accounts import Account
 from models.auth import authenticate, key_login
 from models.clock import Clock
-from models.db import db
+from models.db import db, is_disconnect
 from models.private import private_folder
 from models.ssh_keys import registered_key
 from models.tickets import issue_ticket
@@ -42,6 +42,9 @@ T = TypeVar("T")
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 NEEDS_TERMINAL = "inzage heeft een terminal nodig. Verbind met: ssh -t …\r\n"
 ONLY_THE_APP = "inzage biedt via SSH alleen de app aan: geen opdrachten, geen bestanden.\r\n"
+FAILED = ("Er ging aan de kant van de server iets mis; de fout is vastgelegd voor de beheerder. "
+          "Verbind opnieuw, en meld het bij de servicedesk als het vaker gebeurt.\r\n")
+DATABASE_GONE = "De database is even niet bereikbaar; probeer het over een minuut opnieuw.\r\n"
 REFUSED = "U kunt nu niet inloggen: het account is geblokkeerd of de organisatie is (nog) niet goedgekeurd.\r\n"
 
 
@@ -121,6 +124,11 @@ class SshHub:
                 await asyncio.wait_for(process.wait_closed(), 5)  # the reason reaches the client first
         except (asyncssh.Error, OSError, BrokenPipeError, TimeoutError):
             pass  # the connection is gone already
+        except Exception as error:  # noqa: BLE001 - logged with its traceback here; the client reads Dutch
+            log.exception("session for %s from %s ended by an error: %r", connection.username, connection.peer, error)
+            with contextlib.suppress(Exception):
+                process.stderr.write((DATABASE_GONE if is_disconnect(error) else FAILED).encode())
+                process.exit(1)
         if connection.ended and connection.conn is not None:
             connection.conn.close()  # its login no longer holds: no further session, and its apps end now
 
@@ -156,7 +164,11 @@ class SshHub:
             await pty.start(self.settings.app_command, env, ticket.encode())
             log.info("session for %s from %s: pid %s, %s %sx%s", account.username, connection.peer, pty.pid,
                      process.get_terminal_type(), *process.get_terminal_size()[:2])
-            return await pty.run()
+            status = await pty.run()
+            if pty.exit_code is not None and pty.exit_code > 0:  # the app ended itself by an error (logged in its log)
+                log.warning("session for %s from %s ended by an error: pid %s exit status %s", account.username,
+                            connection.peer, pty.pid, pty.exit_code)
+            return status
         finally:
             await pty.stop()
             self.sessions.remove(session)
@@ -224,8 +236,23 @@ class AppConnection(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return True
 
+    async def checked(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """`function` run by the hub in a thread; None when it failed (logged; a lost database is told to the client)."""
+        try:
+            return await self.hub.in_thread(function, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - a login never ends the server or shows a traceback
+            if is_disconnect(error):
+                log.warning("login by %s from %s: the database is not reachable: %r", self.username, self.peer, error)
+                with contextlib.suppress(Exception):
+                    self.conn.send_auth_banner(DATABASE_GONE)
+            else:
+                log.exception("login by %s from %s failed: %r", self.username, self.peer, error)
+            return None
+
     async def validate_password(self, username: str, password: str) -> bool:
-        result = await self.hub.in_thread(authenticate, username, password, self.hub.clock, via=f"ssh {self.peer}")
+        result = await self.checked(authenticate, username, password, self.hub.clock, via=f"ssh {self.peer}")
+        if result is None:
+            return False
         self.account = result.account if result.ok else None
         self.authenticated_at = self.hub.clock.now()
         return result.ok
@@ -234,7 +261,7 @@ class AppConnection(asyncssh.SSHServer):
         return True
 
     async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        stored = await self.hub.in_thread(registered_key, username, key)
+        stored = await self.checked(registered_key, username, key)
         if stored is not None:
             self.key_id = stored.id  # asyncssh checks the signature next; the last key asked about is the one used
         return stored is not None
@@ -245,7 +272,7 @@ class AppConnection(asyncssh.SSHServer):
         if self.key_id is None:
             return None
         result = await self.hub.in_thread(key_login, self.username, self.key_id, self.hub.clock,
-                                          via=f"ssh {self.peer}")
+                                          via=f"ssh {self.peer}")  # a failure here ends the session (run_session)
         self.account = result.account if result.ok else None
         self.authenticated_at = self.hub.clock.now()
         return self.account

@@ -54,9 +54,8 @@ async def test_a_manager_whose_branch_is_removed_is_signed_out(cast, clock, tmp_
         app.lock_if_idle()
         assert isinstance(app.screen, EmployerScreen)  # still usable: nothing happens
         remove_branch(cast.verburg, cast.overvecht.id, True, clock)
-        app.lock_if_idle()
-        await pilot.pause()
-        assert isinstance(app.screen, LoginScreen)
+        app.lock_if_idle()  # reads the account in a thread
+        await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert any(ACCOUNT_CHANGED in message for message in notifications(app))  # the branch removal ended it
 
 

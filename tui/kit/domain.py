@@ -5,7 +5,8 @@ the UI thread. Refusals the user can act on (FormErrors, AccessDenied, DatabaseB
 ValueErrors, and the `expected` types) go to `refused`, by default `show_refusal`: messages next to
 the fields, or a calm warning; but SessionEnded (the account changed elsewhere, or too many wrong
 current passwords) signs the session out at once, whichever node asked. Anything else is a failure,
-handled here and only here: logged, told to the user in Dutch (never a traceback), and
+handled here and only here: logged with its traceback (tui/failures.py), told to the user in Dutch
+(never a traceback; a lost database connection in words of its own), and
 `domain_failed()` lets the node reset its state. A result for a node that has left the screen
 meanwhile, or of a load that a newer one replaced (`exclusive`), is dropped.
 """
@@ -18,8 +19,9 @@ from typing import Any
 from textual.worker import Worker, get_current_worker
 
 from models.access import AccessDenied, SessionEnded
-from models.db import db
+from models.db import GONE, db, is_disconnect
 from models.validation import FormErrors
+from tui import failures
 from tui.plain import visible
 
 SOMETHING_WENT_WRONG = "Dat lukte nu niet door een storing. Probeer het over een paar minuten opnieuw."
@@ -78,8 +80,11 @@ class DomainWork:
             self.notify(visible(str(ended)), severity="warning", timeout=10, markup=False)
 
     def _failed(self, error: Exception) -> None:
-        self.log.error(f"{type(self).__name__}: {error!r}")
-        self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
+        if is_disconnect(error):  # the app connects again and then reads everything anew
+            self.notify(GONE, severity="warning", timeout=10)
+        else:
+            failures.report(error, type(self).__name__)
+            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
         self.domain_failed()
 
     def domain_failed(self) -> None:

@@ -13,3 +13,11 @@ class DataChanged(Message):
     def __init__(self, batch: Batch) -> None:
         super().__init__()
         self.batch = batch
+
+
+class DatabaseReached(Message):
+    """The change watcher lost the database (`reached` False) or has it again (True)."""
+
+    def __init__(self, reached: bool) -> None:
+        super().__init__()
+        self.reached = reached
