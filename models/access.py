@@ -5,7 +5,7 @@ import datetime as dt
 
 from peewee import Select
 
-from models.accounts import Account, Role
+from models.accounts import Account, Role, SessionEnd
 from models.clock import Clock
 from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus
@@ -16,7 +16,16 @@ lock_clock: Clock = Clock()
 
 LOCKED = "Uw account is tijdelijk geblokkeerd. Probeer het later opnieuw of neem contact op met Registerplein."
 GONE = "Dit account bestaat niet meer."
-ACCOUNT_CHANGED = "U bent uitgelogd: uw account is gewijzigd (bijvoorbeeld uw wachtwoord). Log opnieuw in."
+ACCOUNT_CHANGED = "U bent uitgelogd: uw account is gewijzigd. Log opnieuw in."
+# Why the session ended, as far as its user needs to know: what changed, never to what or by whom.
+SESSION_ENDED = {
+    SessionEnd.PASSWORD: "U bent uitgelogd: het wachtwoord van uw account is gewijzigd. Log opnieuw in.",
+    SessionEnd.EMAIL: "U bent uitgelogd: het e-mailadres van uw account is gewijzigd. Log opnieuw in.",
+    SessionEnd.ROLE: "U bent uitgelogd: uw rol in de organisatie is gewijzigd. Log opnieuw in.",
+    SessionEnd.BRANCH: "U bent uitgelogd: uw vestiging is gewijzigd. Log opnieuw in.",
+    SessionEnd.LOCK: "U bent uitgelogd: uw account is geblokkeerd geweest na te veel mislukte inlogpogingen. "
+                     "Log opnieuw in.",
+}
 
 
 class AccessDenied(Exception):
@@ -42,7 +51,7 @@ def require_active(account: Account) -> Account:
     if current.locked_until is not None and lock_clock.now() < current.locked_until:
         raise AccessDenied(LOCKED)
     if current.session_version != account.session_version:
-        raise SessionEnded(ACCOUNT_CHANGED)
+        raise SessionEnded(SESSION_ENDED.get(current.session_end_reason, ACCOUNT_CHANGED))
     return current
 
 

@@ -19,6 +19,16 @@ class Role(StrEnum):
     PROFESSIONAL = "professional"
 
 
+class SessionEnd(StrEnum):
+    """What ended an account's other sessions; the signed-out session is told which, and nothing more."""
+
+    PASSWORD = "password"
+    EMAIL = "email"
+    ROLE = "role"
+    BRANCH = "branch"
+    LOCK = "lock"
+
+
 class Account(BaseModel):
     """A login. A professional's account belongs to one Professional; an employer's
     account manages one Branch (see Branch.manager)."""
@@ -37,6 +47,7 @@ class Account(BaseModel):
     # Raised by models/sessions.end_sessions when the password, email, lock, role or branch changes: a
     # session whose Account was read at another version can do nothing any more (models/access.py).
     session_version = IntegerField(default=1)
+    session_end_reason = CharField(max_length=20, null=True)  # a SessionEnd: why the version was last raised
 
     # Not stored: wrong current passwords this session (this in-memory Account, held by one app) may
     # still type on the Account tab before the session ends (models/profile.change_password).

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.accounts import Account, Role
+from models.accounts import Account, Role, SessionEnd
 from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.db import locked, retry_on_conflict, write_transaction
@@ -126,7 +126,7 @@ def count_failure(account: Account, now: dt.datetime, origin: dict | None = None
         AuditEvent.record(now, Action.ACCOUNT_LOCKED, account=account, detail={"until": str(account.locked_until)})
     account.save()
     if locks:  # after the save, which writes the version it read: every open session of the account ends
-        account.session_version = end_sessions(account.id)
+        account.session_version = end_sessions(account.id, SessionEnd.LOCK)
 
 
 def _organisation_refusal(account: Account) -> LoginResult | None:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from peewee import IntegrityError, fn
 
 from models.access import AccessDenied, require_admin, require_member
-from models.accounts import Account
+from models.accounts import Account, SessionEnd
 from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.codes import create_manager_account
@@ -203,7 +203,7 @@ def save_roles(account: Account, changes: dict[int, tuple[str, bool]], clock: Cl
             branch.save()
             AuditEvent.record(now, Action.ROLE_CHANGED, actor=account, organisation=own.organisation_id,
                               branch=branch, account=branch.manager_id, detail=detail)
-            version = end_sessions(branch.manager_id, account.id)  # the manager's sessions end ...
+            version = end_sessions(branch.manager_id, SessionEnd.ROLE, account.id)  # the manager's sessions end ...
             if branch.manager_id == account.id:
                 own_version = version  # ... but not this one, when a beheerder changed their own role
             changed += 1
@@ -243,7 +243,7 @@ def remove_branch(account: Account, branch_id: int, end_grants: bool, clock: Clo
         branch.save()
         AuditEvent.record(now, Action.BRANCH_REMOVED, actor=account, organisation=own.organisation_id,
                           branch=branch, account=branch.manager_id, detail={"grants_ended": len(grants)})
-        end_sessions(branch.manager_id, account.id)
+        end_sessions(branch.manager_id, SessionEnd.BRANCH, account.id)
 
 
 def _lock_as_admin(account: Account) -> Branch:

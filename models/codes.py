@@ -12,7 +12,7 @@ import secrets
 from peewee import fn
 
 from models import mail_texts
-from models.accounts import Account, AccountCode, CodePurpose, Role
+from models.accounts import Account, AccountCode, CodePurpose, Role, SessionEnd
 from models.audit import Action, AuditEvent
 from models.auth import count_failure, is_locked
 from models.clock import Clock
@@ -162,7 +162,7 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
             account.password_hash = new_hash
             account.failed_logins, account.first_failed_at, account.locked_until = 0, None, None
             account.save()
-            account.session_version = end_sessions(account.id, account.id)
+            account.session_version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": current.purpose})
         elif account is not None and not is_locked(account, now):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.access import SessionEnded, require_admin, require_member, require_usable
-from models.accounts import PASSWORD_TRIES, Account
+from models.accounts import PASSWORD_TRIES, Account, SessionEnd
 from models.applications import ApplicationForm, check_organisation
 from models.audit import Action, AuditEvent
 from models.clock import Clock
@@ -86,7 +86,7 @@ def update_contact(account: Account, name: str, email: str, clock: Clock,
             AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account,
                               detail={"email": [current.email, email]} if current.email != email else None)
             if current.email != email:  # where reset codes go: every other session of the account ends
-                account.session_version = end_sessions(account.id, account.id)
+                account.session_version = end_sessions(account.id, SessionEnd.EMAIL, account.id)
     account.name, account.email = name, email
     return account
 
@@ -130,7 +130,7 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
             fresh.save()
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": "change"})
-            version = end_sessions(account.id, account.id)
+            version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
         else:
             AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
                               detail={"current_password": True, "tries_left": account.password_tries_left - 1})

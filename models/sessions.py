@@ -4,14 +4,16 @@ any more (models/access.require_active) and the app returns to the login screen 
 """
 from __future__ import annotations
 
-from models.accounts import Account
+from models.accounts import Account, SessionEnd
 from models.changes import Kind, Topic, record
 
 
-def end_sessions(account_id: int, actor: int | None = None) -> int:
-    """Raise the account's session version, in the caller's transaction, and announce it in the change
+def end_sessions(account_id: int, reason: SessionEnd, actor: int | None = None) -> int:
+    """Raise the account's session version for `reason` (what the ended sessions are told), in the
+    caller's transaction, and announce it in the change
     feed so that open sessions notice within a second; returns the new version. A session that made the
     change and stays signed in sets its own Account's session_version to it."""
-    Account.update(session_version=Account.session_version + 1).where(Account.id == account_id).execute()
+    Account.update(session_version=Account.session_version + 1, session_end_reason=reason) \
+        .where(Account.id == account_id).execute()
     record([Topic(Kind.ACCOUNT, account_id)], actor)
     return Account.select(Account.session_version).where(Account.id == account_id).scalar() or 0

@@ -35,7 +35,8 @@ def test_a_new_database_is_empty_then_current(tmp_path):
     database = open_database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     assert inspect_schema(database).state == SchemaState.EMPTY
     assert migrate(database) == ["0001_initial", "0002_codes_mail_lockout", "0003_branches_versions",
-                               "0004_ssh_keys_tickets", "0005_change_feed", "0006_session_version"]
+                               "0004_ssh_keys_tickets", "0005_change_feed", "0006_session_version",
+                               "0007_session_end_reason"]
     assert inspect_schema(database).state == SchemaState.CURRENT
     assert migrate(database) == []  # nothing pending on a current database
 
@@ -252,7 +253,8 @@ def test_upgrading_from_the_first_schema_keeps_the_data(tmp_path):
                          "country, status, created_at) VALUES ('W', 'w', 'Straat 1', '3511 AB', 'Utrecht', "
                          "'Nederland', 'pending', '2026-01-01 00:00:00')")
     assert migrate(database) == ["0002_codes_mail_lockout", "0003_branches_versions",
-                               "0004_ssh_keys_tickets", "0005_change_feed", "0006_session_version"]
+                               "0004_ssh_keys_tickets", "0005_change_feed", "0006_session_version",
+                               "0007_session_end_reason"]
     account = Account.get(Account.username == "medewerker")
     assert (account.name, account.first_failed_at, account.session_version) == ("M", None, 1)
     assert Organisation.get().version == 1

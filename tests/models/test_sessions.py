@@ -9,8 +9,9 @@ import re
 import pytest
 
 from models import Account, OutgoingEmail
-from models.access import ACCOUNT_CHANGED, AccessDenied, SessionEnded, require_usable
-from models.auth import MAX_FAILURES, authenticate
+from models.access import LOCKED, SESSION_ENDED, AccessDenied, SessionEnded, require_usable
+from models.accounts import SessionEnd
+from models.auth import LOCK_DURATION, MAX_FAILURES, authenticate
 from models.branches import remove_branch, save_roles
 from models.changes import ChangeFeed, Kind
 from models.codes import request_login_details, set_password_with_code
@@ -78,6 +79,16 @@ CHANGES = {  # change: whether Kroon's own session makes it (and so stays)
     "role change": (change_role, False),
     "branch removal": (remove_kroons_branch, False),
 }
+REASONS = {  # change: what the ended session is told
+    "password change": SessionEnd.PASSWORD, "password reset by code": SessionEnd.PASSWORD,
+    "email change": SessionEnd.EMAIL, "lock": SessionEnd.LOCK, "role change": SessionEnd.ROLE,
+    "branch removal": SessionEnd.BRANCH,
+}
+
+
+def told(change: str) -> str:
+    """What a session ended by `change` reads once it is refused (while locked: that it is locked)."""
+    return LOCKED if change == "lock" else SESSION_ENDED[REASONS[change]]
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
@@ -88,8 +99,9 @@ def test_a_change_to_the_account_ends_its_other_sessions(world, clock, change):
     make(acting, world, clock)
     with pytest.raises(AccessDenied) as refused:
         require_usable(other)
-    if change != "lock":  # a lock says so itself ("tijdelijk geblokkeerd")
-        assert isinstance(refused.value, SessionEnded) and str(refused.value) == ACCOUNT_CHANGED
+    assert str(refused.value) == told(change)
+    if change != "lock":  # a lock says so itself ("tijdelijk geblokkeerd") and ends the session once it passes
+        assert isinstance(refused.value, SessionEnded)
     announced = ChangeFeed.select().where(ChangeFeed.id > feed_before, ChangeFeed.kind == Kind.ACCOUNT,
                                           ChangeFeed.subject == world.kroon.id)
     assert announced.exists()  # open apps learn of it within a second (tui/app.py on_data_changed)
@@ -98,6 +110,25 @@ def test_a_change_to_the_account_ends_its_other_sessions(world, clock, change):
     else:
         with pytest.raises(AccessDenied):
             require_usable(acting)
+
+
+def test_a_session_ended_by_a_lock_stays_ended_after_the_lock_passes(world, clock):
+    other = session_of("kroon", clock)
+    lock("kroon", clock)
+    with pytest.raises(AccessDenied, match="tijdelijk geblokkeerd"):
+        require_usable(other)
+    clock.advance(LOCK_DURATION + dt.timedelta(seconds=1))
+    with pytest.raises(SessionEnded) as ended:
+        require_usable(other)
+    assert str(ended.value) == SESSION_ENDED[SessionEnd.LOCK]
+    require_usable(session_of("kroon", clock))  # a new login works again
+
+
+def test_every_reason_is_told_without_details(world, clock):
+    for reason, message in SESSION_ENDED.items():
+        assert message.startswith("U bent uitgelogd: ") and message.endswith("Log opnieuw in.")
+        assert "@" not in message and "kroon" not in message.lower()
+    assert set(SESSION_ENDED) == set(SessionEnd)
 
 
 def test_a_beheerder_who_changes_their_own_role_keeps_that_session_only(world, clock):

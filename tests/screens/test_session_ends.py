@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from models import Account
-from models.access import ACCOUNT_CHANGED, LOCKED, SessionEnded, require_usable
+from models.access import LOCKED, SESSION_ENDED, SessionEnded, require_usable
+from models.accounts import SessionEnd
 from models.auth import MAX_FAILURES, authenticate
 from models.branches import remove_branch
 from models.dossier import open_dossier
@@ -18,7 +19,7 @@ from screens.account_pane import CONTACT_SAVED, PASSWORD_CHANGED, AccountPane
 from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from tests import story
-from tests.models.test_sessions import CHANGES, NEW_PASSWORD, session_of
+from tests.models.test_sessions import CHANGES, NEW_PASSWORD, session_of, told
 from tests.screens.helpers import error_of, eventually, fill, notifications, settle, watching
 from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for, log_in
@@ -56,7 +57,7 @@ async def test_a_manager_whose_branch_is_removed_is_signed_out(cast, clock, tmp_
         remove_branch(cast.verburg, cast.overvecht.id, True, clock)
         app.lock_if_idle()  # reads the account in a thread
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))
-        assert any(ACCOUNT_CHANGED in message for message in notifications(app))  # the branch removal ended it
+        assert any(SESSION_ENDED[SessionEnd.BRANCH] in message for message in notifications(app))
 
 
 # -- a change to the account ends its other sessions (models/sessions.py) ---------------------------------------
@@ -72,8 +73,7 @@ async def test_a_change_to_the_account_elsewhere_ends_the_session(cast, clock, t
         make(session_of("kroon", clock), cast, clock)  # Kroon (or someone else) elsewhere
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
         assert app.account is None
-        expected = LOCKED if change == "lock" else ACCOUNT_CHANGED
-        assert any(expected in message for message in notifications(app))
+        assert any(told(change) in message for message in notifications(app))
 
 
 async def test_the_session_that_changes_the_password_or_email_stays(cast, clock, tmp_path):
