@@ -19,13 +19,12 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
 from peewee import BigAutoField, BigIntegerField, CharField, Database, DatabaseProxy, fn
 
-from models.accounts import Account
 from models.db import BaseModel, db, is_sqlite
 
 log = logging.getLogger(__name__)
@@ -57,6 +56,9 @@ class Batch:
 
     topics: frozenset[Topic]
     actors: frozenset[int] = frozenset()
+    # Who changed which topic, where known (a feed row, a notification); "intussen gewijzigd door …"
+    # names only those who changed the subject shown (models/meanwhile.py). Detail: not compared.
+    by: frozenset[tuple[Topic, int | None]] = field(default=frozenset(), compare=False)
 
     def touches(self, kind: str, subject: int | None = None) -> bool:
         """Whether anything of `kind` changed (subject None), or `subject` of that kind."""
@@ -77,7 +79,7 @@ class Batch:
         return bool(self.actors - {account_id}) or not self.actors
 
     def __or__(self, other: Batch) -> Batch:
-        return Batch(self.topics | other.topics, self.actors | other.actors)
+        return Batch(self.topics | other.topics, self.actors | other.actors, self.by | other.by)
 
 
 EVERYTHING = Batch(frozenset(Topic(kind) for kind in Kind))
@@ -135,14 +137,6 @@ def _prune(added: int) -> None:
         ChangeFeed.delete().where(ChangeFeed.id <= newest - KEEP_ROWS).execute()
 
 
-def changed_by(batch: Batch, account_id: int) -> str:
-    """Who else made the changes in `batch`, for "intussen gewijzigd door …": names, or "een ander"."""
-    others = sorted(batch.actors - {account_id})
-    names = [name for (name,) in Account.select(Account.name).where(Account.id.in_(others)).order_by(Account.name)
-             .tuples()] if others else []
-    return ", ".join(names) or "een ander"
-
-
 def newest_id() -> int:
     return ChangeFeed.select(fn.MAX(ChangeFeed.id)).scalar() or 0
 
@@ -156,8 +150,9 @@ def read_since(last_id: int) -> tuple[int, Batch | None]:
         return last_id, None
     if rows[0][0] != last_id + 1 or len(rows) == READ_LIMIT:
         return newest_id(), EVERYTHING
-    return rows[-1][0], Batch(frozenset(Topic(kind, subject) for _, kind, subject, _ in rows),
-                              frozenset(actor for *_, actor in rows if actor is not None))
+    by = frozenset((Topic(kind, subject), actor) for _, kind, subject, actor in rows)
+    return rows[-1][0], Batch(frozenset(topic for topic, _ in by), frozenset(actor for _, actor in by if actor is not None),
+                              by)
 
 
 def parse_payload(payload: str) -> Batch:
@@ -165,10 +160,11 @@ def parse_payload(payload: str) -> Batch:
     try:
         data = json.loads(payload)
         topics = frozenset(Topic(str(kind), None if subject is None else int(subject)) for kind, subject in data["t"])
-        actor = data.get("a")
-    except (ValueError, KeyError, TypeError):
+        actor = None if data.get("a") is None else int(data["a"])
+    except (ValueError, KeyError, TypeError, AttributeError):
         return EVERYTHING
-    return Batch(topics, frozenset() if actor is None else frozenset({int(actor)}))
+    return Batch(topics, frozenset() if actor is None else frozenset({actor}),
+                 frozenset((topic, actor) for topic in topics))
 
 
 class ChangeWatcher:

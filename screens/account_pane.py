@@ -17,7 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from models.accounts import Account
-from models.changes import Batch, Kind, changed_by
+from models.changes import Batch, Kind, Topic
+from models.meanwhile import changed_by
 from models.profile import ContactChangedMeanwhile, change_password, contact_details, update_contact
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from screens.organisation_pane import edited, follow_stored
@@ -39,7 +40,7 @@ LABELS = {"name": "Naam", "email": "E-mailadres"}
 def read_contact(account: Account, meanwhile: Batch | None) -> tuple[dict[str, str], str]:
     """The stored name and email, and who else changed them ("" if nobody else)."""
     name, email = contact_details(account)
-    names = changed_by(meanwhile, account.id) if meanwhile is not None and meanwhile.by_others(account.id) else ""
+    names = changed_by(meanwhile, account, [Topic(Kind.ACCOUNT, account.id)]) if meanwhile is not None else ""
     return {"name": name, "email": email}, names
 
 

@@ -34,7 +34,8 @@ from models.branches import (
     rename_branch,
     save_roles,
 )
-from models.changes import Batch, Kind, changed_by
+from models.changes import EVERYTHING, Batch, Kind, Topic
+from models.meanwhile import changed_by
 from models.organisations import Branch, ManagerRole
 from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
 from screens.form import FormScreen
@@ -75,9 +76,9 @@ class BranchesView(NamedTuple):
 
 
 def read_branches(account: Account, today: dt.date, meanwhile: Batch | None) -> BranchesView:
-    names = changed_by(meanwhile, account.id) if meanwhile is not None and meanwhile.by_others(account.id) else ""
-    return BranchesView(branch_rows(account, today), may_change_branches(account),
-                        require_member(account).organisation_id, names)
+    organisation_id = require_member(account).organisation_id
+    names = changed_by(meanwhile, account, [Topic(Kind.ORGANISATION, organisation_id)]) if meanwhile is not None else ""
+    return BranchesView(branch_rows(account, today), may_change_branches(account), organisation_id, names)
 
 
 def roles_text(row: BranchRow) -> str:
@@ -309,7 +310,7 @@ class BranchesPane(UnsavedChanges, DomainPane):
             self.busy = False
             self.moved.update(branch_id for branch_id in refusal.branch_ids if branch_id in self.pending)
             self.told = True
-            self.meanwhile = self.meanwhile or Batch(frozenset())  # by someone: the load names who, if it can
+            self.meanwhile = self.meanwhile or EVERYTHING  # by someone: the load names who, if it can
             self.notify(NOT_SAVED_MEANWHILE, severity="warning", timeout=10)
         else:
             self.show_refusal(refusal)

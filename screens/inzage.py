@@ -23,7 +23,8 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from models.accounts import Account
-from models.changes import Batch, Kind, changed_by
+from models.changes import Batch, Kind, Topic
+from models.meanwhile import changed_by
 from models.clock import format_date, to_local
 from models.inzage import (
     MAX_CHOICES,
@@ -200,7 +201,8 @@ class InzagePane(UnsavedChanges, DomainPane):
         ask = batch is not None and self.has_unsaved_changes and batch.by_others(account.id)
 
         def read() -> tuple[list[GrantRow], str]:
-            return my_grants(account, today), changed_by(batch, account.id) if ask else ""
+            mine = [Topic(Kind.PROFESSIONAL, account.professional_id)]
+            return my_grants(account, today), changed_by(batch, account, mine) if ask else ""
 
         self.run_domain(read, lambda found: self.show_rows(*found), group="grants", exclusive=True)
 

@@ -19,7 +19,8 @@ from textual.widgets import Input, Label, Static
 
 from models.access import require_member
 from models.accounts import Account
-from models.changes import Batch, Kind, changed_by
+from models.changes import EVERYTHING, Batch, Kind, Topic
+from models.meanwhile import changed_by
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from tui.plain import plain
@@ -65,8 +66,9 @@ class OrganisationView(NamedTuple):
 
 
 def read_organisation(account: Account, meanwhile: Batch | None) -> OrganisationView:
-    names = changed_by(meanwhile, account.id) if meanwhile is not None and meanwhile.by_others(account.id) else ""
-    return OrganisationView(organisation_form(account), require_member(account).organisation_id, names)
+    organisation_id = require_member(account).organisation_id
+    names = changed_by(meanwhile, account, [Topic(Kind.ORGANISATION, organisation_id)]) if meanwhile is not None else ""
+    return OrganisationView(organisation_form(account), organisation_id, names)
 
 
 class OrganisationPane(UnsavedChanges, DomainPane):
@@ -241,7 +243,7 @@ class OrganisationPane(UnsavedChanges, DomainPane):
     def refused(self, refusal: Exception) -> None:
         self.busy = False
         if isinstance(refusal, ChangedMeanwhile):  # saved elsewhere, not shown here yet: as if it had arrived
-            self.meanwhile = self.meanwhile or Batch(frozenset())
+            self.meanwhile = self.meanwhile or EVERYTHING
             if self.has_unsaved_changes:
                 self.told = True
                 self.notify(NOT_SAVED_MEANWHILE, severity="warning", timeout=10)

@@ -133,13 +133,6 @@ def test_a_payload_too_big_for_one_notification_names_kinds_only():
     assert changes.parse_payload('{"t": [["account", "x"]]}') == EVERYTHING
 
 
-def test_changed_by_names_the_others(cast):
-    cast, _ = cast
-    batch = Batch(frozenset(), frozenset({cast.kroon.id, cast.verburg.id}))
-    assert changes.changed_by(batch, cast.kroon.id) == cast.verburg.name
-    assert changes.changed_by(Batch(frozenset()), cast.kroon.id) == "een ander"
-
-
 # -- the watcher: another session, another process ----------------------------------------------------------------
 @pytest.fixture
 def watched(database):
