@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from models.access import require_professional
 from models.accounts import Account
@@ -35,7 +35,7 @@ def who_looked(account: Account) -> list[LookRow]:
     professional_id = require_professional(account)
     viewer = Account.alias("viewer")
     query = (
-        AuditEvent.select(AuditEvent.at, viewer.name, Organisation.name, Branch.name, AuditEvent.action)
+        AuditEvent.select(AuditEvent.at, fn.COALESCE(AuditEvent.actor_name, viewer.name), Organisation.name, Branch.name, AuditEvent.action)
         .join(viewer, JOIN.LEFT_OUTER, on=(AuditEvent.actor == viewer.id))
         .switch(AuditEvent).join(Organisation, JOIN.LEFT_OUTER, on=(AuditEvent.organisation == Organisation.id))
         .switch(AuditEvent).join(Branch, JOIN.LEFT_OUTER, on=(AuditEvent.branch == Branch.id))

@@ -31,6 +31,7 @@ class Action(StrEnum):
     PROFESSIONAL_REMOVED = "professional_removed"
     DOSSIER_VIEWED = "dossier_viewed"
     PROFESSIONALS_EXPORTED = "professionals_exported"  # one event per professional in the file
+    OVERVIEW_EXPORTED = "overview_exported"  # one event per export, also an empty one: its size and filters
     APPLICATION_APPROVED = "application_approved"
     APPLICATION_REJECTED = "application_rejected"
     ROLE_CHANGED = "role_changed"
@@ -49,6 +50,7 @@ class Action(StrEnum):
 class AuditEvent(BaseModel):
     at = DateTimeField(index=True)
     actor = ForeignKeyField(Account, null=True, backref="audit_events")  # None: unknown user
+    actor_name = CharField(max_length=300, null=True)  # the actor's name then ("Wie keek er"); None before 0008
     action = CharField(max_length=40)
     professional = ForeignKeyField(Professional, null=True, on_delete="SET NULL")
     account = ForeignKeyField(Account, null=True, backref="audit_subject_events")
@@ -70,7 +72,8 @@ class AuditEvent(BaseModel):
         unless the event changes nothing another session shows (QUIET)."""
         detail = about.pop("detail", None)
         event = cls.create(
-            at=at, action=action, actor=actor, detail=json.dumps(detail, ensure_ascii=False) if detail else "", **about
+            at=at, action=action, actor=actor, actor_name=name_of(actor),
+            detail=json.dumps(detail, ensure_ascii=False) if detail else "", **about
         )
         if action not in QUIET:
             changes.record_event(_id(actor), looked=action in LOOKS,
@@ -79,8 +82,15 @@ class AuditEvent(BaseModel):
         return event
 
 
-QUIET = {Action.LOGIN_SUCCEEDED, Action.LOGIN_FAILED, Action.LOGIN_REFUSED, Action.CODE_SENT}
+QUIET = {Action.LOGIN_SUCCEEDED, Action.LOGIN_FAILED, Action.LOGIN_REFUSED, Action.CODE_SENT, Action.OVERVIEW_EXPORTED}
 LOOKS = {Action.DOSSIER_VIEWED}  # someone looked: the professional's "Wie keek er" changed, not the dossier
+
+
+def name_of(actor: Account | int | None):
+    """The actor's stored name, read in the statement that records the event (not a session's old copy)."""
+    if actor is None:
+        return None
+    return Account.select(Account.name).where(Account.id == _id(actor))
 
 
 def _id(subject: Any) -> int | None:

@@ -20,7 +20,7 @@ from models.access import own_branches, visible_professionals
 from models import changes
 from models.accounts import Account
 from models.changes import Kind, Topic
-from models.audit import Action, AuditEvent
+from models.audit import Action, AuditEvent, name_of
 from models.clock import Clock, format_date
 from models.db import db, is_sqlite, retry_on_conflict, write_transaction
 from models.organisations import Branch
@@ -119,11 +119,13 @@ def _record(account: Account, now: dt.datetime, today: dt.date, *, register: str
         AuditEvent.at.to_value(now), AuditEvent.actor.to_value(account.id),
         AuditEvent.action.to_value(Action.PROFESSIONALS_EXPORTED.value), Professional.id,
         AuditEvent.organisation.to_value(branch.organisation_id), AuditEvent.branch.to_value(branch.id),
-        AuditEvent.detail.to_value(""),
+        AuditEvent.detail.to_value(""), name_of(account).alias("actor_name"),
     ).where(Professional.id.in_(matching))
     fields = [AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.professional, AuditEvent.organisation,
-              AuditEvent.branch, AuditEvent.detail]
+              AuditEvent.branch, AuditEvent.detail, AuditEvent.actor_name]
     recorded = AuditEvent.insert_from(events, fields).as_rowcount().execute()
+    AuditEvent.record(now, Action.OVERVIEW_EXPORTED, account, organisation=branch.organisation_id, branch=branch,
+                      detail={"professionals": recorded, "filtered": bool(register or number.strip() or fold(name))})
     if recorded:
         changes.record([Topic(Kind.LOOKED)], account.id)  # every professional's "Wie keek er" may have a new line
     return recorded

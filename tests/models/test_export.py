@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from models import AccessGrant, Account, Action, AuditEvent, Role, changes
+from models import AccessGrant, Account, Action, AuditEvent, Registration, Role, changes
 from models.access import AccessDenied
 from models.access_log import who_looked
 from models.export import ExportFailed, export_overview, write_csv
 from models.inzage import GrantChanges, save_changes
 from models.overview import OverviewSet, overview_rows
 from models.removal import remove_professional
+from models.rules import RegistrationType
 from tests import story
 
 
@@ -128,12 +129,49 @@ def test_the_export_is_audited_per_professional_in_one_insert(utrecht, clock, tm
     assert (result.rows, result.professionals) == (2 * count, count)
     assert changes.read_since(last_change)[1] == changes.Batch(frozenset({changes.Topic(changes.Kind.LOOKED)}),
                                                                frozenset({kroon.id}))  # one row: every "Wie keek er"
-    [(sql, parameters)] = inserts  # one statement, whatever the number of professionals
+    [(sql, parameters), (summary, _)] = inserts  # one statement, whatever the number of professionals ...
     assert "SELECT" in sql.upper() and parameters < 20  # INSERT … SELECT: no parameters per row
+    assert "SELECT" in summary.upper()  # ... and the export's own event (the name read in the statement)
     assert exported() == [(person.id, kroon.id, utrecht["org"].id, utrecht["overvecht"].id, None, "")
                           for person in people]
     assert {event.at for event in AuditEvent.select().where(
         AuditEvent.action == Action.PROFESSIONALS_EXPORTED)} == {clock.now()}
+
+
+def test_an_export_without_rows_is_audited_too(utrecht, clock, tmp_path):
+    kroon = utrecht["overvecht"].manager
+    followed(utrecht, "T.", "Test")
+    result = export_overview(kroon, clock, tmp_path, name="niemand")
+    assert result.path.exists() and (result.rows, result.professionals) == (0, 0)
+    [event] = AuditEvent.select().where(AuditEvent.action == Action.OVERVIEW_EXPORTED)
+    assert (event.actor_id, event.branch_id, event.actor_name) == (kroon.id, utrecht["overvecht"].id, kroon.name)
+    assert '"professionals": 0' in event.detail and '"filtered": true' in event.detail
+    assert exported() == []
+
+
+def test_a_professional_whose_registration_has_no_period_yet_keeps_file_and_audit_equal(utrecht, clock, tmp_path):
+    kroon = utrecht["overvecht"].manager
+    followed(utrecht, "T.", "Test")
+    waiting = story.professional("W.", "Wacht", with_account=False)
+    Registration.create(professional=waiting, register=utrecht["sw"], number="461099999", type=RegistrationType.REGISTERED,
+                        registered_on=clock.today())  # registered, no period started yet
+    story.grant(waiting, utrecht["overvecht"])
+    result = export_overview(kroon, clock, tmp_path)
+    in_file = {row.professional_id for row in overview_rows(kroon, clock.today())}
+    assert result.professionals == len(in_file) == len(exported())
+    assert {professional for professional, *_ in exported()} == in_file
+
+
+def test_wie_keek_er_names_the_viewer_as_they_were_called_then(utrecht, clock, tmp_path):
+    from models.profile import update_contact
+
+    person = followed(utrecht, "T.", "Test")
+    kroon = utrecht["overvecht"].manager
+    export_overview(kroon, clock, tmp_path)
+    update_contact(kroon, "K. Kroon-de Vries", kroon.email, clock)
+    export_overview(kroon, clock, tmp_path)
+    looks = who_looked(story.account_of(person))
+    assert [look.viewer for look in looks] == ["K. Kroon-de Vries", "Kroon"]
 
 
 @pytest.mark.parametrize("who", ["employer of a pending organisation", "locked employer", "professional", "staff"])
