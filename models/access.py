@@ -65,6 +65,13 @@ def own_branches(account: Account) -> Select:
     )
 
 
+def own_organisations(account: Account) -> frozenset[int]:
+    """The organisations whose change may end `account`'s session (their status, a branch of theirs): those
+    of the branches it manages, removed or not. Empty for a professional or staff member."""
+    return frozenset(organisation for (organisation,) in
+                     Branch.select(Branch.organisation).where(Branch.manager == account.id).distinct().tuples())
+
+
 def require_employer(account: Account) -> None:
     """An employer account of an approved organisation, or AccessDenied."""
     if require_active(account).role != Role.EMPLOYER:

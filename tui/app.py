@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
-from models.access import AccessDenied, SessionEnded, require_usable
+from models.access import AccessDenied, SessionEnded, own_organisations, require_usable
 from models.accounts import Account, Role
 from models.changes import EVERYTHING, Batch, ChangeWatcher, Kind
 from models.clock import Clock
@@ -57,11 +57,13 @@ class InzageApp(App):
         self._watcher: ChangeWatcher | None = None
         self._today = clock.today()
         self.database_gone = False  # the change watcher lost the database and is connecting again
+        self.organisations: frozenset[int] = frozenset()  # whose changes may end this session (check_account)
 
     def on_mount(self) -> None:
         if self.signed_in is not None:
             self.account = self.signed_in
             self.push_screen(self.workspace_for(self.signed_in))
+            self.check_account(self.signed_in)
         else:
             self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -99,10 +101,14 @@ class InzageApp(App):
     # -- live data -----------------------------------------------------------------
     def on_data_changed(self, message: DataChanged) -> None:
         """Hand committed changes to the screens that follow them; an account that can no longer be
-        used (locked, removed branch) is signed out at once rather than at the next idle check."""
+        used (locked, removed branch, organisation no longer approved) is signed out at once rather than at
+        the next idle check. Only a change to the account or its own organisation is checked: a grant saved
+        in another organisation costs this session nothing here."""
         if self.account is None:
             return
-        if message.batch.touches(Kind.ACCOUNT, self.account.id) or message.batch.touches(Kind.ORGANISATION):
+        organisations = message.batch.subjects(Kind.ORGANISATION)
+        if message.batch.touches(Kind.ACCOUNT, self.account.id) or organisations is None or \
+                organisations & self.organisations:
             self.lock_if_idle()
             if self.account is None:
                 return
@@ -113,6 +119,7 @@ class InzageApp(App):
         self.account = account
         self.last_input = self.signed_in_at = self.clock.now()
         self.show_only(self.workspace_for(account))
+        self.check_account(account)
 
     @staticmethod
     def workspace_for(account: Account) -> Screen:
@@ -176,7 +183,9 @@ class InzageApp(App):
         """Whether `account` may still use this session, read off the UI thread; if not, sign out."""
         try:
             with db.connection_context():
-                require_usable(account)
+                organisations = own_organisations(require_usable(account))
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(setattr, self, "organisations", organisations)
             return
         except SessionEnded as ended:
             reason = str(ended)

@@ -120,7 +120,7 @@ async def test_a_beheerder_whose_right_is_taken_away_is_signed_out_and_their_mar
         await pilot.pause()
         save_roles(world.verburg, {world.overvecht.id: ("branch_manager", False)}, clock)  # ... Verburg ends his right
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # a changed role ends the session
-        assert any("uw account is gewijzigd" in message for message in notifications(app))
+        assert any("uw rol in de organisatie is gewijzigd" in message for message in notifications(app))
     assert Branch.get_by_id(world.hoofdvestiging.id).role == world.hoofdvestiging.role  # Kroon's mark was not saved
 
 

@@ -12,6 +12,7 @@ from models import Account
 from models.access import LOCKED, SESSION_ENDED, SessionEnded, require_usable
 from models.accounts import SessionEnd
 from models.auth import MAX_FAILURES, authenticate
+from models.changes import Kind
 from models.branches import remove_branch
 from models.dossier import open_dossier
 from models.profile import TOO_MANY_TRIES
@@ -149,3 +150,31 @@ async def test_wrong_current_passwords_say_the_tries_left_then_end_only_this_ses
     assert (stored.locked_until, stored.failed_logins) == (None, 0)  # not locked: only that session ended
     require_usable(other)
     assert authenticate("kroon", story.PASSWORD, clock).ok
+
+
+async def test_only_a_change_to_the_account_or_its_organisation_checks_the_session_again(cast, clock, tmp_path,
+                                                                                          monkeypatch):
+    """A grant saved in another organisation costs an open session no account check (issue 29, point 8)."""
+    from models.inzage import GrantChanges, save_changes
+    from tui import app as app_module
+
+    checks = []
+    real = app_module.require_usable
+    monkeypatch.setattr(app_module, "require_usable", lambda account: checks.append(account.id) or real(account))
+    app = app_for(clock, tmp_path)
+    app.watch_interval = 0.05
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        await watching(pilot)
+        await eventually(pilot, lambda: app.organisations == {cast.utrecht.id})  # read once, at sign-in
+        checks.clear()
+        arrived = []
+        app.data_changed.subscribe(app.screen, arrived.append)
+        test = story.account_of(cast.test)
+        save_changes(test, GrantChanges(add=[(cast.centrum.id, None)]), clock)  # Amersfoort's branch
+        await eventually(pilot, lambda: any(batch.touches(Kind.ORGANISATION, cast.amersfoort.id) for batch in arrived))
+        await app.workers.wait_for_complete()  # a check it would have started is done
+        assert checks == []
+        save_changes(test, GrantChanges(add=[(cast.hoofdvestiging.id, None)]), clock)  # Kroon's own organisation
+        await eventually(pilot, lambda: checks == [cast.kroon.id])
+        assert isinstance(app.screen, EmployerScreen)

@@ -141,9 +141,9 @@ async def test_a_password_change_ends_the_app_and_the_connection_opens_no_new_on
         elsewhere = authenticate("kroon", story.PASSWORD, Clock()).account  # the owner, on another computer
         change_password(elsewhere, story.PASSWORD, new_password, new_password, Clock())
         await wait_until(lambda: first.closed, what="the app to end itself")
-        assert "uw account is gewijzigd" in first.raw.decode(errors="replace")
+        assert "het wachtwoord van uw account is gewijzigd" in first.raw.decode(errors="replace")
         second = await conn.run(term_type="xterm", term_size=(80, 24))  # the same connection, a new channel
-        assert second.exit_status == 1 and "uw account is gewijzigd" in second.stderr
+        assert second.exit_status == 1 and "het wachtwoord van uw account is gewijzigd" in second.stderr
         await asyncio.wait_for(conn.wait_closed(), WAIT)  # and the server closed the connection
     assert not server.sessions
 
