@@ -5,6 +5,7 @@ Staff never see dossiers: nothing here reads periods, activities or grants.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from peewee import JOIN, fn
 
@@ -129,26 +130,70 @@ class AccountRow:
     organisation: str | None
     locked: bool
     activated: bool
+    organisation_id: int | None = None
+
+
+class ListsTouched(NamedTuple):
+    applications: bool  # the list of applications may have changed
+    accounts: bool  # the accounts found for the search may have changed
+
+
+@dataclass(frozen=True)
+class AccountsShown:
+    ids: frozenset[int]
+    organisations: dict[int, str | None]  # organisation id -> its name as shown
+    last_username: str | None  # of the last row when the list is full (ACCOUNT_SEARCH_LIMIT), else None
+
+
+def lists_touched(actor: Account, query: str, organisations: set[int], accounts: set[int],
+                  shown: AccountsShown) -> ListsTouched:
+    """Whether changes to these (not shown) organisations and accounts change the staff console's lists,
+    reading only those rows: an organisation now waiting for a decision (a new application), an account
+    of theirs or of these that matches the search and is not shown yet, an organisation shown under another
+    name now. A grant saved in an organisation whose accounts are shown changes neither list."""
+    require_staff(actor)
+    pending = bool(organisations) and Organisation.select().where(
+        Organisation.id.in_(organisations), Organisation.status == OrganisationStatus.PENDING).exists()
+    new = _account_search(query).where(Account.id.in_(accounts) | Organisation.id.in_(organisations),
+                                       Account.id.not_in(shown.ids))
+    if shown.last_username is not None:
+        new = new.where(Account.username <= shown.last_username)  # it would not make the list
+    matching = bool(accounts or organisations) and new.exists()
+    shown_organisations = shown.organisations
+    renamed = {organisation for organisation in organisations if organisation in shown_organisations}
+    if renamed:
+        names = dict(Organisation.select(Organisation.id, Organisation.name).where(Organisation.id.in_(renamed))
+                     .tuples())
+        matching = matching or any(names.get(organisation) != shown_organisations[organisation]
+                                   for organisation in renamed)
+    return ListsTouched(pending, matching)
 
 
 def find_accounts(actor: Account, query: str, clock: Clock) -> list[AccountRow]:
     """Accounts whose username, name or email contains `query` (any role), at most 100."""
     require_staff(actor)
     now = clock.now()
+    select = _account_search(query).order_by(Account.username).limit(ACCOUNT_SEARCH_LIMIT)
+    return [AccountRow(a.id, a.username, a.name, a.email, a.role, getattr(a, "organisation_name", None),
+                       a.locked_until is not None and now < a.locked_until, a.is_activated,
+                       getattr(a, "organisation_id", None))
+            for a in select.objects()]
+
+
+def _account_search(query: str):
+    """Accounts (with their organisation's name and id, if any) whose username, name, email or organisation
+    contains `query`."""
     needle = query.strip().lower()
-    select = (Account.select(Account, Organisation.name.alias("organisation_name"))
+    select = (Account.select(Account, Organisation.name.alias("organisation_name"),
+                             Organisation.id.alias("organisation_id"))
               .join(Branch, JOIN.LEFT_OUTER, on=Branch.manager)
-              .join(Organisation, JOIN.LEFT_OUTER)
-              .order_by(Account.username)
-              .limit(ACCOUNT_SEARCH_LIMIT))
+              .join(Organisation, JOIN.LEFT_OUTER))
     if needle:
         select = select.where(contains(fn.LOWER(Account.username), needle)
                               | contains(fn.LOWER(Account.email), needle)
                               | contains(fn.LOWER(Account.name), needle)
                               | contains(fn.LOWER(Organisation.name), needle))
-    return [AccountRow(a.id, a.username, a.name, a.email, a.role, getattr(a, "organisation_name", None),
-                       a.locked_until is not None and now < a.locked_until, a.is_activated)
-            for a in select.objects()]
+    return select
 
 
 @retry_on_conflict

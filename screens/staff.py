@@ -21,10 +21,14 @@ from models.accounts import Account
 from models.changes import Batch, Kind
 from models.clock import format_date, to_local
 from models.staff import (
+    ACCOUNT_SEARCH_LIMIT,
+    AccountsShown,
     AlreadyDecided,
+    ListsTouched,
     approve_application,
     clean_reason,
     find_accounts,
+    lists_touched,
     pending_applications,
     reject_application,
     resend_activation,
@@ -55,6 +59,9 @@ class StaffScreen(WorkspaceScreen):
     def __init__(self, account: Account) -> None:
         super().__init__(account)
         self.applications: dict[int, Any] = {}  # organisation id -> models.staff.Application
+        self.accounts: set[int] = set()  # the ids of the accounts found
+        self.account_organisations: dict[int, str | None] = {}  # organisation id -> name, as shown in the accounts
+        self.last_username: str | None = None  # the last account found, when there were as many as are shown
 
     def pane_for(self, tab: str) -> Widget:
         if tab == "applications":
@@ -83,11 +90,34 @@ class StaffScreen(WorkspaceScreen):
         applications.focus()
 
     def own_data_changed(self, batch: Batch) -> None:
-        """New applications appear, decided ones go; an account's status follows locks and activations."""
-        if batch.touches(Kind.ORGANISATION):
+        """New applications appear, decided ones go; an account's status follows locks and activations.
+        A list is read again only when the batch touches what it shows, or may add to it (lists_touched:
+        only the rows the batch names are read); a grant saved somewhere costs nothing."""
+        organisations, accounts = batch.subjects(Kind.ORGANISATION), batch.subjects(Kind.ACCOUNT)
+        if organisations is None or accounts is None:
+            self.reload()
+            return
+        applicants = {row.applicant.id for row in self.applications.values()}
+        reload_applications = bool(organisations & set(self.applications) or accounts & applicants)
+        reload_accounts = bool(accounts & set(self.accounts))
+        if reload_applications:
             self.load_applications()
-        if batch.touches(Kind.ACCOUNT) or batch.touches(Kind.ORGANISATION):
+        if reload_accounts:
             self.load_accounts()
+        unknown_organisations, unknown_accounts = organisations - set(self.applications), accounts - set(self.accounts)
+        if reload_applications and reload_accounts or not (unknown_organisations or unknown_accounts):
+            return
+        account, query = self.account, self.query_one("#account-query", Input).value
+        shown = AccountsShown(frozenset(self.accounts), dict(self.account_organisations), self.last_username)
+
+        def touched(found: ListsTouched) -> None:
+            if found.applications and not reload_applications:
+                self.load_applications()
+            if found.accounts and not reload_accounts:
+                self.load_accounts()
+
+        self.run_domain(lambda: lists_touched(account, query, unknown_organisations, unknown_accounts, shown),
+                        touched, group="touched")
 
     # -- loading (a newer load of a list replaces one still running) ---------------------------------------
     def load_applications(self) -> None:
@@ -131,6 +161,10 @@ class StaffScreen(WorkspaceScreen):
                         exclusive=True)
 
     def show_accounts(self, rows) -> None:
+        self.accounts = {row.id for row in rows}
+        self.last_username = rows[-1].username if len(rows) >= ACCOUNT_SEARCH_LIMIT else None
+        self.account_organisations = {row.organisation_id: row.organisation for row in rows
+                                      if row.organisation_id is not None}
         table = self.query_one("#accounts-table", DataTable)
         with kept_cursor(table):
             table.clear()

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from models.accounts import Account
-from models.changes import EVERYTHING, Batch, Kind
+from models.changes import EVERYTHING, Batch
 from models.clock import to_local
 from models.home import describe_role
 from screens.ssh_keys import SshKeysScreen
@@ -132,8 +132,7 @@ class WorkspaceScreen(DomainWork, Screen):
             if handler is not None:
                 handler(batch)
         self.own_data_changed(batch)
-        if batch.touches(Kind.ACCOUNT, self.account.id) or batch.touches(Kind.ORGANISATION) or \
-                batch.touches(Kind.BRANCH):
+        if self.app.concerns_account(batch):
             self.load_role()  # a changed role, organisation or branch name shows in the header
         else:
             self.show_updated()

@@ -106,13 +106,19 @@ class InzageApp(App):
         in another organisation costs this session nothing here."""
         if self.account is None:
             return
-        organisations = message.batch.subjects(Kind.ORGANISATION)
-        if message.batch.touches(Kind.ACCOUNT, self.account.id) or organisations is None or \
-                organisations & self.organisations:
+        if self.concerns_account(message.batch):
             self.lock_if_idle()
             if self.account is None:
                 return
         self.data_changed.publish(message.batch)
+
+    def concerns_account(self, batch: Batch) -> bool:
+        """Whether `batch` may have changed the signed-in account, or its organisations or their branches."""
+        if self.account is None:
+            return False
+        organisations = batch.subjects(Kind.ORGANISATION)
+        return batch.touches(Kind.ACCOUNT, self.account.id) or organisations is None or \
+            bool(organisations & self.organisations)
 
     # -- who is signed in ------------------------------------------------------
     def logged_in(self, account: Account) -> None:

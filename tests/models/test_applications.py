@@ -153,3 +153,22 @@ def test_staff_find_accounts_and_resend_an_activation_code(staff, clock):
     assert OutgoingEmail.select().where(OutgoingEmail.to_address == "d.kroon@example.nl").count() == 2
     with pytest.raises(AccessDenied):
         resend_activation(staff, staff.id, clock)
+
+
+def test_lists_touched_reads_only_what_the_batch_names(database, clock):
+    from models.staff import AccountsShown, find_accounts, lists_touched
+
+    cast = story.employers()
+    staff = cast.staff
+    shown_rows = find_accounts(staff, "", clock)
+    shown = AccountsShown(frozenset(row.id for row in shown_rows),
+                          {row.organisation_id: row.organisation for row in shown_rows if row.organisation_id}, None)
+    assert lists_touched(staff, "", {cast.utrecht.id}, set(), shown) == (False, False)  # e.g. a grant saved there
+    newcomer = apply(clock)
+    pending = Organisation.get(Organisation.status == "pending").id
+    assert lists_touched(staff, "", {pending}, set(), shown) == (True, True)  # an application, and its applicant
+    assert lists_touched(staff, "zzz", {pending}, {newcomer.id}, shown) == (True, False)  # not found by "zzz"
+    Organisation.update(name="Welzijn Utrecht Oost").where(Organisation.id == cast.utrecht.id).execute()
+    assert lists_touched(staff, "", {cast.utrecht.id}, set(), shown) == (False, True)  # shown under its old name
+    with pytest.raises(AccessDenied):
+        lists_touched(cast.kroon, "", {pending}, set(), shown)

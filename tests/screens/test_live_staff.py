@@ -84,3 +84,31 @@ async def test_the_account_list_follows_a_lock_and_keeps_the_search_text(sqlite_
         await eventually(pilot, lambda: table_rows(app, "accounts-table")[1][1] == "geblokkeerd")
         assert app.screen.query_one("#account-query", Input).value == "kroon"
         assert highlighted(app, "accounts-table") == "kroonenberg"
+
+
+async def test_a_grant_saved_somewhere_reads_neither_list_again_but_a_new_application_does(sqlite_db, clock,
+                                                                                           tmp_path, monkeypatch):
+    """The console reads only what a batch touches (issue 29, point 6)."""
+    from models.changes import Kind
+    from models.inzage import GrantChanges, save_changes
+    from screens import staff
+
+    cast = story.employers()
+    reads = []
+    for name in ("pending_applications", "find_accounts"):
+        real = getattr(staff, name)
+        monkeypatch.setattr(staff, name, lambda *args, _real=real, _name=name: reads.append(_name) or _real(*args))
+    app = app_for(clock, tmp_path)
+    app.watch_interval = 0.05
+    async with app.run_test(size=(120, 40)) as pilot:
+        await signed_in_as_staff(pilot)
+        arrived = []
+        app.data_changed.subscribe(app.screen, arrived.append)
+        reads.clear()
+        save_changes(story.account_of(cast.test), GrantChanges(add=[(cast.overvecht.id, None)]), clock)
+        await eventually(pilot, lambda: any(batch.touches(Kind.ORGANISATION, cast.utrecht.id) for batch in arrived))
+        await app.workers.wait_for_complete()
+        assert reads == []
+        apply_for_employer_account(application("Welzijn Kampen", "kampen", "8261 AA", "Kampen"), clock)
+        await eventually(pilot, lambda: names(app) == ["Welzijn Kampen"])
+        await eventually(pilot, lambda: "kampen" in [row[0] for row in table_rows(app, "accounts-table")])
