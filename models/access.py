@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from peewee import Select
 
@@ -65,11 +66,17 @@ def own_branches(account: Account) -> Select:
     )
 
 
-def own_organisations(account: Account) -> frozenset[int]:
-    """The organisations whose change may end `account`'s session (their status, a branch of theirs): those
-    of the branches it manages, removed or not. Empty for a professional or staff member."""
-    return frozenset(organisation for (organisation,) in
-                     Branch.select(Branch.organisation).where(Branch.manager == account.id).distinct().tuples())
+class Places(NamedTuple):
+    """The organisations and branches whose change may end or narrow `account`'s session: those it manages
+    (removed or not) and their organisations. Empty for a professional or staff member."""
+
+    organisations: frozenset[int] = frozenset()
+    branches: frozenset[int] = frozenset()
+
+
+def own_places(account: Account) -> Places:
+    rows = list(Branch.select(Branch.id, Branch.organisation).where(Branch.manager == account.id).tuples())
+    return Places(frozenset(organisation for _, organisation in rows), frozenset(branch for branch, _ in rows))
 
 
 def require_employer(account: Account) -> None:

@@ -159,6 +159,10 @@ class OverviewSet:
     def professional_count(self) -> int:
         return len(self._of)
 
+    def holds(self, professional_ids: Collection[int]) -> set[int]:
+        """Those of `professional_ids` that have rows here."""
+        return {professional_id for professional_id in professional_ids if professional_id in self._of}
+
     @property
     def registers(self) -> list[str]:
         """The registers to choose from in the register filter (as registers_present)."""

@@ -68,8 +68,9 @@ class DossierScreen(DomainWork, Screen):
         """Live data: what this dossier shows, or whether this employer may still see it, may have changed."""
         if self.closing:
             return
-        if (batch.touches(Kind.PROFESSIONAL, self.professional_id) or batch.touches(Kind.ORGANISATION)
-                or batch.touches(Kind.BRANCH) or batch.touches(Kind.ACCOUNT, self.account.id)):
+        # Access to it ends with a change that names the professional (a grant) or the employer's own account or
+        # organisation (a branch removed, the organisation suspended): others cost nothing here.
+        if batch.touches(Kind.PROFESSIONAL, self.professional_id) or self.app.concerns_account(batch):
             if self.shown_once:
                 self.load()
             else:  # the opening (the one recorded view) is still under way: read again once it is shown

@@ -170,17 +170,22 @@ class ProfessionalsPane(DomainWork, Vertical):
 
     def data_changed(self, batch: Batch) -> None:
         """Committed changes (from the app's change watcher; EVERYTHING on ctrl+r)."""
-        changed = batch.subjects(Kind.PROFESSIONAL)
+        changed, branches = batch.subjects(Kind.PROFESSIONAL), batch.subjects(Kind.BRANCH)
+        # A professional comes into the overview only through a grant to one of its branches, which names the
+        # branch; one already shown changes by anything that names them. The rest is not read at all.
+        door_open = branches is None or self.scope is None or bool(branches & self.scope)
+        if changed is not None and not door_open and self.overview is not None:
+            changed = self.overview.holds(changed)
         if changed is None or len(changed | self._pending) > LIVE_LIMIT:
             self._read_all = True
         else:
             self._pending |= changed
-        # Branches and organisations reach the overview through grants, which name their professionals,
-        # unless the account's own branches changed (removed, another manager, organisation suspended).
-        if batch.touches(Kind.ORGANISATION) or batch.touches(Kind.BRANCH) or \
-                batch.touches(Kind.ACCOUNT, self.account.id):
+        # The account's own branches change (removed, another manager, organisation suspended) only with a
+        # change to the account or its own organisation.
+        if self.app.concerns_account(batch):
             self._check_scope = True
-        self.read_next()
+        if self._pending or self._check_scope or self._read_all:
+            self.read_next()
 
     def read_next(self) -> None:
         if self.reading:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
-from models.access import AccessDenied, SessionEnded, own_organisations, require_usable
+from models.access import AccessDenied, Places, SessionEnded, own_places, require_usable
 from models.accounts import Account, Role
 from models.changes import EVERYTHING, Batch, ChangeWatcher, Kind
 from models.clock import Clock
@@ -57,7 +57,7 @@ class InzageApp(App):
         self._watcher: ChangeWatcher | None = None
         self._today = clock.today()
         self.database_gone = False  # the change watcher lost the database and is connecting again
-        self.organisations: frozenset[int] = frozenset()  # whose changes may end this session (check_account)
+        self.places = Places()  # the organisations and branches whose changes may end this session (check_account)
 
     def on_mount(self) -> None:
         if self.signed_in is not None:
@@ -113,12 +113,15 @@ class InzageApp(App):
         self.data_changed.publish(message.batch)
 
     def concerns_account(self, batch: Batch) -> bool:
-        """Whether `batch` may have changed the signed-in account, or its organisations or their branches."""
+        """Whether `batch` may have changed the signed-in account, its organisations or its branches (self.places,
+        read with every account check): what may end the session or change what it may see."""
         if self.account is None:
             return False
-        organisations = batch.subjects(Kind.ORGANISATION)
-        return batch.touches(Kind.ACCOUNT, self.account.id) or organisations is None or \
-            bool(organisations & self.organisations)
+        if batch.touches(Kind.ACCOUNT, self.account.id):
+            return True
+        organisations, branches = batch.subjects(Kind.ORGANISATION), batch.subjects(Kind.BRANCH)
+        return organisations is None or branches is None or bool(organisations & self.places.organisations) or \
+            bool(branches & self.places.branches)
 
     # -- who is signed in ------------------------------------------------------
     def logged_in(self, account: Account) -> None:
@@ -189,9 +192,9 @@ class InzageApp(App):
         """Whether `account` may still use this session, read off the UI thread; if not, sign out."""
         try:
             with db.connection_context():
-                organisations = own_organisations(require_usable(account))
+                places = own_places(require_usable(account))
             with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-                self.call_from_thread(setattr, self, "organisations", organisations)
+                self.call_from_thread(setattr, self, "places", places)
             return
         except SessionEnded as ended:
             reason = str(ended)

@@ -105,3 +105,34 @@ async def test_a_dossier_whose_inzage_ends_behind_a_dialog_closes_when_it_is_bac
         assert not screen.query("PeriodPanel") and ACCESS_ENDED in notifications(app)
         await pilot.press("escape")
         await eventually(pilot, lambda: isinstance(app.screen, EmployerScreen))
+
+
+async def test_only_a_change_for_this_dossier_or_this_employer_reads_it_again(world, clock, tmp_path, monkeypatch):
+    """A session pays only for what it shows (issue 29, point 8); a change to the employer's own organisation
+    alone, with no professional named, makes the dossier check its access again (point 10)."""
+    from models.changes import Kind, Topic, record
+    from screens import dossier
+
+    cast = world["world"]
+    other = story.professional("R.", "Rest")
+    story.registration(other, story.register("Register Cliëntondersteuners", "CO"))
+    reads = []
+    real = dossier.open_dossier
+    monkeypatch.setattr(dossier, "open_dossier", lambda *args, **kwargs: reads.append(1) or real(*args, **kwargs))
+    app = app_for(clock, tmp_path, signed_in=cast.kroon)
+    app.watch_interval = 0.05
+    async with app.run_test(size=(120, 40)) as pilot:
+        await kroon_opens_the_dossier(pilot)
+        await eventually(pilot, lambda: app.places.organisations == {cast.utrecht.id})
+        arrived = []
+        app.data_changed.subscribe(app.screen, arrived.append)
+        reads.clear()
+        save_changes(story.account_of(other), GrantChanges(add=[(cast.centrum.id, None)]), clock)  # Amersfoort
+        await eventually(pilot, lambda: any(batch.touches(Kind.BRANCH, cast.centrum.id) for batch in arrived))
+        await app.workers.wait_for_complete()
+        assert reads == []
+        record([Topic(Kind.BRANCH, cast.overvecht.id)])  # only Kroon's branch: no professional, no account
+        await eventually(pilot, lambda: len(reads) == 1)
+        record([Topic(Kind.ORGANISATION, cast.utrecht.id)])  # only Kroon's organisation
+        await eventually(pilot, lambda: len(reads) == 2)
+        assert isinstance(app.screen, DossierScreen) and "Omgaan met agressie" in text(app)  # access holds

@@ -311,3 +311,57 @@ async def test_a_refused_load_empties_the_table_and_shows_the_refusal(sqlite_db,
         assert table(app).empty_text == str(refusal.value)
         text = "\n".join(screen_lines(app))
         assert "Test" not in text and "professionals ·" not in text
+
+
+async def test_a_change_to_a_professional_not_shown_reads_nothing(cast, clock, tmp_path, monkeypatch):
+    """An activity or a grant elsewhere of a professional Kroon does not follow costs the overview no read
+    (issue 29, point 8); one granted to Overvecht comes in."""
+    from models.changes import Kind
+
+    world, register, people = cast
+    stranger = story.professional("S.", "Vreemd")
+    period = story.latest_period(story.registration(stranger, register))
+    reads = []
+    for name in ("overview_rows", "overview_scope"):
+        real = getattr(professionals, name)
+        monkeypatch.setattr(professionals, name,
+                            lambda *args, _real=real, _name=name, **kwargs: reads.append(_name) or _real(*args, **kwargs))
+    app = live_app(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await as_kroon(app, pilot)
+        await eventually(pilot, lambda: app.places.organisations == {world.utrecht.id})
+        arrived = []
+        app.data_changed.subscribe(app.screen, arrived.append)
+        reads.clear()
+        add_activity(story.account_of(stranger), period.id, ActivityForm(
+            "Intervisie", "training", "12-11-2026", "8", "Movisie", ""), clock)
+        grant_again(stranger, world.centrum, clock)  # Amersfoort's branch
+        await eventually(pilot, lambda: any(batch.touches(Kind.BRANCH, world.centrum.id) for batch in arrived))
+        await app.workers.wait_for_complete()
+        assert reads == []
+        grant_again(stranger, world.overvecht, clock)
+        await eventually(pilot, lambda: "S. Vreemd" in names(app))
+
+
+async def test_a_change_to_the_own_organisation_alone_makes_the_overview_check_its_scope(cast, clock, tmp_path):
+    """No professional named, only the organisation: the overview asks which branches are Kroon's again, and
+    reads everything when they changed (here: Kroon moved to another branch, which Nieuw granted) (point 10)."""
+    from models import Branch, Role
+    from models.changes import Kind, Topic, record
+    from models.db import db
+
+    world, register, _ = cast
+    newcomer = story.professional("N.", "Nieuw")
+    story.registration(newcomer, register)
+    app = live_app(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await as_kroon(app, pilot)
+        assert "N. Nieuw" not in names(app)
+        with db.atomic():
+            successor = story.account("opvolger", Role.EMPLOYER)
+            Branch.update(manager=successor).where(Branch.id == world.overvecht.id).execute()
+            other = Branch.create(organisation=world.utrecht, name="Kanaleneiland", manager=world.kroon,
+                                  role="branch_manager")
+        story.grant(newcomer, other)
+        record([Topic(Kind.ORGANISATION, world.utrecht.id)])
+        await eventually(pilot, lambda: names(app) == ["N. Nieuw"])

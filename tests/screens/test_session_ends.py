@@ -166,7 +166,7 @@ async def test_only_a_change_to_the_account_or_its_organisation_checks_the_sessi
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
         await watching(pilot)
-        await eventually(pilot, lambda: app.organisations == {cast.utrecht.id})  # read once, at sign-in
+        await eventually(pilot, lambda: app.places.organisations == {cast.utrecht.id})  # read once, at sign-in
         checks.clear()
         arrived = []
         app.data_changed.subscribe(app.screen, arrived.append)
