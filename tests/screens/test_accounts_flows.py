@@ -5,7 +5,7 @@ import re
 
 from textual.widgets import Input
 
-from models import Account, Organisation, OutgoingEmail, Role
+from models import Account, Organisation, OutgoingEmail
 from models.branches import add_branch
 from screens.apply import ApplyScreen
 from screens.dialogs import MessageDialog
