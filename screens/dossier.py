@@ -20,6 +20,7 @@ from models.changes import Batch, Kind
 from models.dossier import Dossier, open_dossier
 from screens.period_view import PanelLayout, show_periods
 from tui.kit.domain import DomainWork
+from tui.kit.updated import UPDATED, ShowsUpdated
 from tui.plain import plain, visible
 from tui.widgets import Header
 
@@ -28,8 +29,8 @@ ACCESS_ENDED = "U heeft geen inzage meer in dit dossier: de inzage is beëindigd
 LAYOUT = PanelLayout(title_width=50)  # wider titles are cut in the table and shown whole below it
 
 
-class DossierScreen(DomainWork, Screen):
-    BINDINGS = [Binding("escape", "back", "Terug")]
+class DossierScreen(ShowsUpdated, DomainWork, Screen):
+    BINDINGS = [Binding("escape", "back", "Terug"), Binding("ctrl+r", "refresh_data", "Verversen", show=False)]
     DEFAULT_CSS = """
     DossierScreen #dossier { padding: 0 2; }
     DossierScreen #periods { height: auto; }
@@ -63,6 +64,13 @@ class DossierScreen(DomainWork, Screen):
         record_view = not self.shown_once
         self.run_domain(lambda: open_dossier(account, professional_id, clock, record_view=record_view),
                         self.show, self.refused, group="dossier", exclusive=True)
+        self.stamp_when_read()
+
+    def action_refresh_data(self) -> None:
+        """ctrl+r: read the dossier again now (the model checks access again; it is not another recorded view)."""
+        if not self.closing and self.shown_once:
+            self.load()
+            self.stamp_when_read(then_say=UPDATED)
 
     def data_changed(self, batch: Batch) -> None:
         """Live data: what this dossier shows, or whether this employer may still see it, may have changed."""

@@ -28,12 +28,12 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from models.accounts import Account
 from models.changes import EVERYTHING, Batch
-from models.clock import to_local
 from models.home import describe_role
 from screens.ssh_keys import SshKeysScreen
 from tui.kit.domain import DomainWork
+from tui.kit.updated import UPDATED, ShowsUpdated
 from tui.plain import visible
-from tui.widgets import Header, HeaderNote
+from tui.widgets import Header
 
 
 class Tab(NamedTuple):
@@ -69,7 +69,7 @@ class WorkspaceCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=hint)
 
 
-class WorkspaceScreen(DomainWork, Screen):
+class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
     TABS: ClassVar[list[Tab]] = []
     COMMAND_ACTIONS: ClassVar[list[tuple[str, str, str]]] = []  # (palette name, action, hint)
     COMMANDS = Screen.COMMANDS | {WorkspaceCommands}
@@ -107,6 +107,7 @@ class WorkspaceScreen(DomainWork, Screen):
     def on_mount(self) -> None:
         self.app.data_changed.subscribe(self, self.data_changed)
         self.load_role()
+        self.stamp_when_read()  # once the first reads of the panes have landed
 
     # -- who is signed in, and since when the screen is up to date ---------------------------------------------
     def describe(self) -> str:
@@ -118,15 +119,11 @@ class WorkspaceScreen(DomainWork, Screen):
 
     def show_role(self, line: str) -> None:
         self.role_line = line
-        self.show_updated()
-
-    def show_updated(self) -> None:
-        self.sub_title = visible(self.role_line)
-        self.query_one(HeaderNote).update(f"bijgewerkt {to_local(self.app.clock.now()):%H:%M:%S}")
+        self.sub_title = visible(line)
 
     # -- live data ------------------------------------------------------------------------------------------
     def data_changed(self, batch: Batch) -> None:
-        """Hand `batch` to every pane that follows changes, then note the time."""
+        """Hand `batch` to every pane that follows changes; note the time once their reads have landed."""
         for node in self.query("*"):
             handler: Callable[[Batch], None] | None = getattr(node, "data_changed", None)
             if handler is not None:
@@ -134,15 +131,14 @@ class WorkspaceScreen(DomainWork, Screen):
         self.own_data_changed(batch)
         if self.app.concerns_account(batch):
             self.load_role()  # a changed role, organisation or branch name shows in the header
-        else:
-            self.show_updated()
+        self.stamp_when_read()
 
     def own_data_changed(self, batch: Batch) -> None:
         """For a workspace whose tabs are not panes of their own (the staff console)."""
 
     def action_refresh_data(self) -> None:
         self.data_changed(EVERYTHING)
-        self.notify("Bijgewerkt.", timeout=2)
+        self.stamp_when_read(then_say=UPDATED)
 
     # -- tabs --------------------------------------------------------------------------------------------------
     def pane_of(self, tab: str) -> Widget | None:

@@ -109,6 +109,58 @@ async def test_ctrl_r_refreshes_and_the_header_says_when(sqlite_db, clock, tmp_p
         assert "bijgewerkt 10:05:00" in screen_text(app)
 
 
+async def test_bijgewerkt_waits_until_the_panes_have_read_again(sqlite_db, clock, tmp_path, monkeypatch):
+    """The header's time says the panes hold what was read then, not that a batch arrived (issue 29, point 4)."""
+    from screens import professionals
+
+    cast = story.employers()
+    story.latest_period(story.registration(cast.test, story.register()))
+    held, real = threading.Event(), professionals.overview_rows
+    held.set()
+
+    def slow_rows(*args, **kwargs):
+        assert held.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(professionals, "overview_rows", slow_rows)
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        await eventually(pilot, lambda: "bijgewerkt 10:00:00" in screen_text(app))
+        held.clear()  # the next read of the overview waits
+        story.grant(cast.test, cast.overvecht)
+        clock.advance(dt.timedelta(minutes=5))
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.3)
+        assert "bijgewerkt 10:00:00" in screen_text(app) and names(app) == []  # still reading
+        held.set()
+        await eventually(pilot, lambda: "bijgewerkt 10:05:00" in screen_text(app))
+        assert names(app) == ["T. Test"] and "Bijgewerkt." in notifications(app)
+
+
+async def test_the_employers_dossier_answers_ctrl_r_and_says_when(sqlite_db, clock, tmp_path):
+    from screens.dossier import DossierScreen
+    from tui.table import VirtualTable
+
+    cast = story.employers()
+    period = story.latest_period(story.registration(cast.test, story.register()))
+    story.grant(cast.test, cast.overvecht)
+    app = app_for(clock, tmp_path, signed_in=cast.kroon)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.query_one(VirtualTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen)
+        await eventually(pilot, lambda: "bijgewerkt 10:00:00" in screen_text(app))
+        assert "0/60" in screen_text(app)
+        story.activity(period, "training", 7, title="Geschreven zonder feed")  # only ctrl+r shows it
+        clock.advance(dt.timedelta(minutes=5))
+        await pilot.press("ctrl+r")
+        await eventually(pilot, lambda: "bijgewerkt 10:05:00" in screen_text(app))
+        assert "7/60" in screen_text(app) and "Bijgewerkt." in notifications(app)
+
+
 async def test_at_midnight_an_ended_grant_leaves_the_overview(sqlite_db, clock, tmp_path):
     cast = story.employers()
     story.latest_period(story.registration(cast.test, story.register()))
