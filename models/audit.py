@@ -6,7 +6,7 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, TextField, fn
 
 from models import changes
 from models.accounts import Account
@@ -69,7 +69,11 @@ class AuditEvent(BaseModel):
         """Record an event; `about` holds the subjects (professional=, branch=, ...) and detail=dict.
 
         The event's subjects also go into the change feed (models/changes.py), in the same transaction,
-        unless the event changes nothing another session shows (QUIET)."""
+        unless the event changes nothing another session shows (QUIET). An actor who changed things more
+        than RATE_LIMIT times in the last RATE_WINDOW is refused (TooManyChanges): the caller's transaction
+        rolls back, and one account's flood cannot keep every open session busy."""
+        if actor is not None and action not in NOT_CHANGES:
+            _hold_rate(_id(actor), at)
         detail = about.pop("detail", None)
         event = cls.create(
             at=at, action=action, actor=actor, actor_name=name_of(actor),
@@ -84,6 +88,34 @@ class AuditEvent(BaseModel):
 
 QUIET = {Action.LOGIN_SUCCEEDED, Action.LOGIN_FAILED, Action.LOGIN_REFUSED, Action.CODE_SENT, Action.OVERVIEW_EXPORTED}
 LOOKS = {Action.DOSSIER_VIEWED}  # someone looked: the professional's "Wie keek er" changed, not the dossier
+
+
+NOT_CHANGES = QUIET | LOOKS | {Action.PROFESSIONALS_EXPORTED}
+
+# -- how often one account may change things -----------------------------------------------------------------------
+RATE_WINDOW = dt.timedelta(minutes=1)
+RATE_LIMIT = 60  # saves per account per RATE_WINDOW; entering activities as fast as one can type makes about 10
+TOO_FAST = ("U heeft in korte tijd heel veel wijzigingen gedaan. Wacht een minuut en probeer het dan opnieuw; "
+            "wat u invulde blijft staan.")
+
+
+class TooManyChanges(ValueError):
+    """The account changed things more than RATE_LIMIT times in RATE_WINDOW (every session and process
+    together: the audit trail counts). The message is Dutch, safe to show."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_FAST)
+
+
+def _hold_rate(actor_id: int, at: dt.datetime) -> None:
+    """One save is one moment (`at`), however many events it records: the distinct moments are counted,
+    on the audit trail's (actor, at) index."""
+    recent = (AuditEvent.select(fn.COUNT(fn.DISTINCT(AuditEvent.at)))
+              .where(AuditEvent.actor == actor_id, AuditEvent.at > at - RATE_WINDOW, AuditEvent.at <= at,
+                     AuditEvent.action.not_in([action.value for action in NOT_CHANGES]))
+              .scalar())
+    if recent >= RATE_LIMIT:
+        raise TooManyChanges()
 
 
 def name_of(actor: Account | int | None):
