@@ -18,6 +18,10 @@ Figures (median / p95 of `--changes` changes, 20 by default):
                from falling at the same point of the watcher's second each time.
 
 The data set is left as it was: every activity added is deleted again, every grant revoked is given again.
+
+`--burst` measures instead what bench/burst.py describes: 100 changes from 4 writers at once with the
+overview of 100,000 rows open (the screen equal to a fresh read, key echo meanwhile), and one account's
+flood of writes against an unrelated open app (its CPU). `--sizes 1000` runs it on bench-1000 instead.
 """
 from __future__ import annotations
 
@@ -290,14 +294,42 @@ def run_database(label: str, url: str, sizes: tuple[int, ...], changes: int,
     database.close()
 
 
+def run_burst(n: int) -> None:
+    from bench import burst
+
+    (ROOT / "bench" / ".data").mkdir(exist_ok=True)
+    results = {}
+    targets = [("SQLite", f"sqlite:///{ROOT / 'bench' / '.data' / 'bench-100000.sqlite3'}")]
+    if os.environ.get("INZAGE_DATABASE_URL", "").startswith("postgres"):
+        targets.append(("PostgreSQL", os.environ["INZAGE_DATABASE_URL"]))
+    for label, url in targets:
+        database = open_database(url)
+        database.connect(reuse_if_open=True)
+        print(f"\n## {label}", flush=True)
+        usernames = ensure_dataset(database, say=lambda line: print(line, flush=True))
+        results[f"{label} N={n:,}"] = asyncio.run(burst.figures(url, Account.get(Account.username == usernames[n])))
+        database.close()
+    burst.print_table(results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), choices=SIZES)
     parser.add_argument("--changes", type=int, default=CHANGES)
+    parser.add_argument("--burst", action="store_true", help="the burst and flood figures (bench/burst.py)")
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
+        return
+    if args.writer:
+        from bench.burst import writer
+
+        writer(args.writer)
+        return
+    if args.burst:
+        run_burst(max(args.sizes) if args.sizes != list(SIZES) else 100_000)
         return
     sizes = tuple(sorted(args.sizes))
     (ROOT / "bench" / ".data").mkdir(exist_ok=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 
 import asyncssh
 import pyte
@@ -79,3 +80,19 @@ async def wait_until(predicate, timeout: float = WAIT, what: str = "condition") 
         await asyncio.wait_for(poll(), timeout)
     except TimeoutError:
         raise AssertionError(f"{what} not reached within {timeout} s") from None
+
+
+@contextlib.asynccontextmanager
+async def serving(settings) -> AsyncIterator:
+    """`inzage ssh` with these settings on a free loopback port (`hub.port`), stopped at the end."""
+    from models.clock import Clock
+    from tui.ssh_server import host_key, start_server
+
+    acceptor, hub = await start_server(settings, Clock(), host_key(settings.host_key_path))
+    hub.port = acceptor.get_port()
+    try:
+        yield hub
+    finally:
+        acceptor.close()
+        await hub.close()
+        await acceptor.wait_closed()

@@ -24,11 +24,11 @@ from models.inzage import GrantChanges, save_changes
 from tests import story
 from tests.conftest import PG_ADMIN_URL
 from tests.tui.local_terminal import LocalTerminal
-from tests.tui.ssh_client import open_app, wait_until
+from tests.tui.ssh_client import open_app, serving, wait_until
 from tui import config
 from tui.app import BACK
 from tui.failures import CRASHED, log_path
-from tui.ssh_server import SshSettings, host_key, start_server
+from tui.ssh_server import SshSettings
 
 pytestmark = pytest.mark.slow
 AWAY, RETURNED = "even weg", "er weer"  # what a terminal shows of GONE and BACK, whatever its width
@@ -98,13 +98,8 @@ def test_a_local_app_rides_out_a_database_outage_and_then_shows_changes(world, p
 
 @pytest.fixture
 async def pg_server(world, pg_url, tmp_path):
-    settings = SshSettings(port=0, host_key_path=tmp_path / "host_key", database_url=pg_url)
-    acceptor, hub = await start_server(settings, Clock(), host_key(settings.host_key_path))
-    hub.port = acceptor.get_port()
-    yield hub
-    acceptor.close()
-    await hub.close()
-    await acceptor.wait_closed()
+    async with serving(SshSettings(port=0, host_key_path=tmp_path / "host_key", database_url=pg_url)) as hub:
+        yield hub
 
 
 def connect(hub, username: str, password: str):
@@ -135,15 +130,10 @@ async def test_an_ssh_session_rides_out_a_database_outage_and_a_login_meanwhile_
 async def planted_server(sqlite_db, tmp_path):
     """An SSH server whose app sessions fail on ctrl+r (tests/failing_session.py), as a bug would."""
     story.employers()
-    settings = SshSettings(port=0, host_key_path=tmp_path / "host_key",
-                           database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}",
-                           app_command=(sys.executable, "-m", "tests.failing_session", "--ticket-fd"))
-    acceptor, hub = await start_server(settings, Clock(), host_key(settings.host_key_path))
-    hub.port = acceptor.get_port()
-    yield hub
-    acceptor.close()
-    await hub.close()
-    await acceptor.wait_closed()
+    async with serving(SshSettings(port=0, host_key_path=tmp_path / "host_key",
+                                   database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}",
+                                   app_command=(sys.executable, "-m", "tests.failing_session", "--ticket-fd"))) as hub:
+        yield hub
 
 
 async def test_an_unexpected_error_over_ssh_ends_in_dutch_and_in_the_logs(planted_server, caplog):

@@ -16,8 +16,8 @@ from models.profile import change_password
 from models.clock import Clock
 from models.ssh_keys import add_key
 from tests import story
-from tests.tui.ssh_client import WAIT, open_app, wait_until
-from tui.ssh_server import HostKeyError, SshSettings, host_key, start_server
+from tests.tui.ssh_client import WAIT, open_app, serving, wait_until
+from tui.ssh_server import HostKeyError, SshSettings, host_key
 
 pytestmark = pytest.mark.slow
 
@@ -29,14 +29,9 @@ def people(sqlite_db):
 
 @pytest.fixture
 async def server(sqlite_db, people, tmp_path):
-    settings = SshSettings(port=0, max_sessions=2, host_key_path=tmp_path / "host_key",
-                           database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
-    acceptor, hub = await start_server(settings, Clock(), host_key(settings.host_key_path))
-    hub.port = acceptor.get_port()
-    yield hub
-    acceptor.close()
-    await hub.close()
-    await acceptor.wait_closed()
+    async with serving(SshSettings(port=0, max_sessions=2, host_key_path=tmp_path / "host_key",
+                                   database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}")) as hub:
+        yield hub
 
 
 def connect(hub, username: str, password: str | None = None, key: asyncssh.SSHKey | None = None):
