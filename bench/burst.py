@@ -32,6 +32,7 @@ from models.accounts import Account
 ROOT = Path(__file__).resolve().parent.parent
 WRITERS, PER_WRITER = 4, 25
 ECHO_EVERY_S = 0.05
+ECHO_FOR_S = 3.0  # keys are pressed from the start of the burst for this long at least
 FLOOD_S = 20.0
 SETTLE_GOAL_S, ECHO_GOAL_MS, CPU_GOAL_S = 2.0, 100.0, 0.5
 
@@ -140,7 +141,7 @@ async def overview_open(account: Account):
 
 # -- the burst -----------------------------------------------------------------------------------------------------
 async def burst(url: str, account: Account) -> dict[str, tuple[float, float]]:
-    from bench.live_update import both, subjects, until
+    from bench.live_update import both, subjects
     from bench.scale import Frames
     from models.db import db
     from models.overview import overview_rows
@@ -174,8 +175,8 @@ async def burst(url: str, account: Account) -> dict[str, tuple[float, float]]:
         watching = asyncio.ensure_future(watch())
         writes = asyncio.ensure_future(go(processes, "burst"))
         echo: list[float] = []
-        down = True
-        while not writes.done():
+        down, until_at = True, time.monotonic() + ECHO_FOR_S
+        while not writes.done() or time.monotonic() < until_at:  # the writes, and the app's work after them
             target = table.cursor_row + (1 if down else -1)
             start = frames.expect(lambda target=target: table.cursor_row == target)
             await pilot.press("down" if down else "up")
@@ -192,7 +193,14 @@ async def burst(url: str, account: Account) -> dict[str, tuple[float, float]]:
             return len(rows), mine
 
         expected = await asyncio.to_thread(fresh)
-        await until(lambda: last_seen[0] == expected, "the screen to equal a fresh read")
+        deadline = time.monotonic() + 60
+        while last_seen[0] != expected:
+            if time.monotonic() > deadline:
+                shown, want = last_seen[0], expected
+                raise AssertionError(f"the screen differs from a fresh read: {shown[0]} rows shown, {want[0]} read; "
+                                     f"shown only {sorted(set(shown[1]) - set(want[1]))[:3]}, "
+                                     f"read only {sorted(set(want[1]) - set(shown[1]))[:3]}")
+            await asyncio.sleep(0.01)
         await asyncio.sleep(0.5)  # and to stay so
         watching.cancel()
         assert last_seen[0] == expected

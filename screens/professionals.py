@@ -111,6 +111,7 @@ class ProfessionalsPane(DomainWork, Vertical):
         self.scope: frozenset[int] | None = None  # the branches the overview was read for (None: unknown)
         self.reading = False  # a read for this pane is under way
         self._pending: set[int] = set()  # professionals changed since the last read started
+        self._in_flight: frozenset[int] | None = frozenset()  # those the read under way reads (None: everyone)
         self._check_scope = False  # ... and branches or organisations too
         self._read_all = False  # ... or anything
         self._registers: list[str] = []
@@ -173,9 +174,10 @@ class ProfessionalsPane(DomainWork, Vertical):
         changed, branches = batch.subjects(Kind.PROFESSIONAL), batch.subjects(Kind.BRANCH)
         # A professional comes into the overview only through a grant to one of its branches, which names the
         # branch; one already shown changes by anything that names them. The rest is not read at all.
+        # "Shown" includes those a read under way or waiting may bring in: a change to them cannot wait.
         door_open = branches is None or self.scope is None or bool(branches & self.scope)
-        if changed is not None and not door_open and self.overview is not None:
-            changed = self.overview.holds(changed)
+        if changed is not None and not door_open and self.overview is not None and self._in_flight is not None:
+            changed = self.overview.holds(changed) | (changed & (self._pending | self._in_flight))
         if changed is None or len(changed | self._pending) > LIVE_LIMIT:
             self._read_all = True
         else:
@@ -203,7 +205,7 @@ class ProfessionalsPane(DomainWork, Vertical):
                 overview.by_name  # noqa: B018 - the base of every sort, prepared here rather than on the first sort key
                 return scope, overview
 
-            self.reading = True
+            self.reading, self._in_flight = True, None
             self.run_domain(read_all, self.all_read, self.read_refused, expected=(Exception,), group="overview")
         elif self._pending or self._check_scope:
             changed, check_scope = frozenset(self._pending), self._check_scope
@@ -213,18 +215,18 @@ class ProfessionalsPane(DomainWork, Vertical):
                 scope = overview_scope(account) if check_scope else None
                 return scope, overview_rows(account, today, professional_ids=changed)
 
-            self.reading = True
+            self.reading, self._in_flight = True, changed
             self.run_domain(read_some, lambda result: self.some_read(changed, *result), self.read_refused,
                             expected=(Exception,), group="overview")
 
     def all_read(self, result: tuple[frozenset[int], OverviewSet]) -> None:
-        self.reading = False
+        self.reading, self._in_flight = False, frozenset()
         self.scope, overview = result
         self.loaded(overview)
         self.read_next()
 
     def some_read(self, changed: frozenset[int], scope: frozenset[int] | None, rows: list[OverviewRow]) -> None:
-        self.reading = False
+        self.reading, self._in_flight = False, frozenset()
         if self.overview is None:  # refused meanwhile
             self._read_all = True
         elif scope is not None and scope != self.scope:
@@ -238,7 +240,7 @@ class ProfessionalsPane(DomainWork, Vertical):
 
     def read_refused(self, error: Exception) -> None:
         """A read that was refused (AccessDenied: nothing may stay on screen) or failed."""
-        self.reading = False
+        self.reading, self._in_flight = False, frozenset()
         if isinstance(error, AccessDenied):  # e.g. the branch was removed while signed in
             self.refused(str(error))
             return

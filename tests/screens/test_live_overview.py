@@ -365,3 +365,35 @@ async def test_a_change_to_the_own_organisation_alone_makes_the_overview_check_i
         story.grant(newcomer, other)
         record([Topic(Kind.ORGANISATION, world.utrecht.id)])
         await eventually(pilot, lambda: names(app) == ["N. Nieuw"])
+
+
+async def test_a_change_to_someone_whose_read_is_under_way_is_not_dropped(cast, clock, tmp_path, monkeypatch):
+    """Vreemd grants Overvecht: the read that brings them in is under way (it has read, not landed) when their
+    new activity arrives, a batch that names only them. They are not shown yet, but the change is kept: the
+    row shows the new points. (The burst benchmark found this on PostgreSQL.)"""
+    import threading
+
+    world, register, _ = cast
+    stranger = story.professional("S.", "Vreemd")
+    period = story.latest_period(story.registration(stranger, register))
+    held, real = threading.Event(), professionals.overview_rows
+    held.set()
+
+    def read_then_wait(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        assert held.wait(20)
+        return rows
+
+    monkeypatch.setattr(professionals, "overview_rows", read_then_wait)
+    app = live_app(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await as_kroon(app, pilot)
+        pane = app.screen.query_one(ProfessionalsPane)
+        held.clear()
+        grant_again(stranger, world.overvecht, clock)
+        await eventually(pilot, lambda: pane.reading and pane._in_flight)  # read, waiting to land
+        add_activity(story.account_of(stranger), period.id, ActivityForm(
+            "Intervisie", "training", "12-11-2026", "8", "Movisie", ""), clock)
+        await pilot.pause(0.5)  # the activity's batch has arrived meanwhile (ten looks of the watcher)
+        held.set()
+        await eventually(pilot, lambda: "S. Vreemd" in names(app) and "8" in line_of(app, "S. Vreemd").split())

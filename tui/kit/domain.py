@@ -58,7 +58,7 @@ class DomainWork:
 
     def _hand_back(self, worker: Worker, callback: Callable[[Any], None], value: Any) -> None:
         async def deliver() -> None:
-            if not self.is_attached or worker.is_cancelled:
+            if not self.is_attached or worker.is_cancelled or not self.app.is_running:  # gone, replaced, or closing
                 return
             try:
                 result = callback(value)
