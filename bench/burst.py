@@ -197,7 +197,10 @@ async def burst(url: str, account: Account) -> dict[str, tuple[float, float]]:
         while last_seen[0] != expected:
             if time.monotonic() > deadline:
                 shown, want = last_seen[0], expected
-                raise AssertionError(f"the screen differs from a fresh read: {shown[0]} rows shown, {want[0]} read; "
+                state = (pane.reading, pane._pending, pane._in_flight, pane._read_all, pane._check_scope,
+                         [str(n.message) for n in app._notifications])
+                raise AssertionError(f"the screen differs from a fresh read (pane {state}): "
+                                     f"{shown[0]} rows shown, {want[0]} read; "
                                      f"shown only {sorted(set(shown[1]) - set(want[1]))[:3]}, "
                                      f"read only {sorted(set(want[1]) - set(shown[1]))[:3]}")
             await asyncio.sleep(0.01)

@@ -34,6 +34,7 @@ PAYLOAD_LIMIT = 7000  # bytes; PostgreSQL refuses a NOTIFY payload of 8000 or mo
 KEEP_ROWS = 20_000  # the feed keeps about this many recent rows; a watcher further behind refreshes all
 PRUNE_EVERY = 1_000
 READ_LIMIT = 5_000  # more new rows than this at once: announce everything instead
+GATHER_S = 0.05  # PostgreSQL: after a notification, how long the watcher lets more come before it delivers
 MAX_RETRY_S = 5.0  # the longest a watcher waits before it tries a failed database again
 
 
@@ -245,7 +246,8 @@ class ChangeWatcher:
             batch = merged(connection.notifies(timeout=self.interval, stop_after=1))
             if batch is None:
                 continue
-            rest = merged(connection.notifies(timeout=0.02))  # the rest of a burst, in the same batch
+            self._stop.wait(GATHER_S)  # the rest of a burst arrives meanwhile: one batch, one wake-up for it
+            rest = merged(connection.notifies(timeout=0))
             self.deliver(batch if rest is None else batch | rest)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 
 from rich.text import Text
 from textual import events, work
@@ -11,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.timer import Timer
 
 from models.access import AccessDenied, Places, SessionEnded, own_places, require_usable
 from models.accounts import Account, Role
@@ -24,6 +26,7 @@ from tui import failures
 from tui.kit.messages import DatabaseReached, DataChanged
 
 BACK = "De verbinding met de database is er weer; alles is opnieuw opgehaald."
+PUBLISH_GAP_S = 0.25  # batches closer together than this are merged: a flood of commits is four publishes a second
 IDLE_CHECK_SECONDS = 15
 WATCH_INTERVAL_SECONDS = 1.0  # SQLite: how often the change watcher looks (PostgreSQL is told at once)
 
@@ -57,6 +60,9 @@ class InzageApp(App):
         self._watcher: ChangeWatcher | None = None
         self._today = clock.today()
         self.database_gone = False  # the change watcher lost the database and is connecting again
+        self._held: Batch | None = None  # arrived, merged, to be published (PUBLISH_GAP_S)
+        self._publish_timer: Timer | None = None
+        self._published_at = 0.0
         self.places = Places()  # the organisations and branches whose changes may end this session (check_account)
 
     def on_mount(self) -> None:
@@ -106,11 +112,26 @@ class InzageApp(App):
         in another organisation costs this session nothing here."""
         if self.account is None:
             return
-        if self.concerns_account(message.batch):
+        self._held = message.batch if self._held is None else self._held | message.batch
+        if self._publish_timer is not None:
+            return  # merged into the publish already planned
+        wait = self._published_at + PUBLISH_GAP_S - time.monotonic()
+        if wait <= 0:
+            self._publish()
+        else:
+            self._publish_timer = self.set_timer(wait, self._publish)
+
+    def _publish(self) -> None:
+        self._publish_timer = None
+        batch, self._held = self._held, None
+        if batch is None or self.account is None:
+            return
+        self._published_at = time.monotonic()
+        if self.concerns_account(batch):
             self.lock_if_idle()
             if self.account is None:
                 return
-        self.data_changed.publish(message.batch)
+        self.data_changed.publish(batch)
 
     def concerns_account(self, batch: Batch) -> bool:
         """Whether `batch` may have changed the signed-in account, its organisations or its branches (self.places,

@@ -21,8 +21,12 @@ UPDATED = "Bijgewerkt."
 class ShowsUpdated:
     """Mixin for a Screen with a Header (tui.widgets.Header): call `stamp_when_read()` after starting reads."""
 
-    def stamp_when_read(self, then_say: str | None = None) -> None:
-        """Note the time once the reads under way have landed (and then say `then_say`, e.g. after ctrl+r)."""
+    def stamp_when_read(self, then_say: str | None = None, *, only_after_reads: bool = False) -> None:
+        """Note the time once the reads under way have landed (and then say `then_say`, e.g. after ctrl+r).
+        `only_after_reads`: not at all when nothing is being read (a batch that touched nothing shown: the
+        screen is as up to date as it was, and the header is not painted again for it)."""
+        if only_after_reads and not self._reads_under_way():
+            return
         # The function, not a coroutine: one replaced by a newer stamp before it started is never created.
         self.run_worker(partial(self._stamp, then_say), group=GROUP, exclusive=True)
 
