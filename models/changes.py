@@ -18,6 +18,7 @@ import json
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -35,6 +36,7 @@ KEEP_ROWS = 20_000  # the feed keeps about this many recent rows; a watcher furt
 PRUNE_EVERY = 1_000
 READ_LIMIT = 5_000  # more new rows than this at once: announce everything instead
 GATHER_S = 0.05  # PostgreSQL: after a notification, how long the watcher lets more come before it delivers
+DELIVER_GAP_S = 0.25  # PostgreSQL: and at least this long after the batch before (a flood: four a second)
 MAX_RETRY_S = 5.0  # the longest a watcher waits before it tries a failed database again
 
 
@@ -241,14 +243,17 @@ class ChangeWatcher:
         connection = self.database.connection()
         connection.execute(f"LISTEN {CHANNEL}")
         self._caught_up()
+        delivered = 0.0
         while not self._stop.is_set():
             # stop_after=1 still yields every notification that came in the same packet: all are merged.
             batch = merged(connection.notifies(timeout=self.interval, stop_after=1))
             if batch is None:
                 continue
-            self._stop.wait(GATHER_S)  # the rest of a burst arrives meanwhile: one batch, one wake-up for it
+            # The rest of a burst arrives meanwhile: one batch, one wake-up for it; in a flood, DELIVER_GAP_S apart.
+            self._stop.wait(max(GATHER_S, delivered + DELIVER_GAP_S - time.monotonic()))
             rest = merged(connection.notifies(timeout=0))
             self.deliver(batch if rest is None else batch | rest)
+            delivered = time.monotonic()
 
 
 def merged(notes: Iterable) -> Batch | None:
