@@ -31,6 +31,7 @@ FIRST_SCREEN = 100  # rows fetched first, so a large overview shows at once whil
 CELL_PADDING = 2  # VirtualTable pads each cell with a space on both sides
 SCROLLBAR = 2
 LIVE_LIMIT = 500  # more professionals changed at once than this: read the whole overview again
+RETRY_S = 2.0  # after a failed live read, everything is read again once this much later
 LOADING = "Professionals worden geladen…"
 LOAD_FAILED = "De professionals konden niet worden geladen. Probeer het later opnieuw met ctrl+r."
 PARTLY_LOADED = "Niet alle professionals konden worden geladen. Probeer het later opnieuw met ctrl+r."
@@ -112,6 +113,7 @@ class ProfessionalsPane(DomainWork, Vertical):
         self.reading = False  # a read for this pane is under way
         self._pending: set[int] = set()  # professionals changed since the last read started
         self._in_flight: frozenset[int] | None = frozenset()  # those the read under way reads (None: everyone)
+        self._retried = False  # a failed live read was tried again (once, until a read succeeds)
         self._check_scope = False  # ... and branches or organisations too
         self._read_all = False  # ... or anything
         self._registers: list[str] = []
@@ -220,13 +222,13 @@ class ProfessionalsPane(DomainWork, Vertical):
                             expected=(Exception,), group="overview")
 
     def all_read(self, result: tuple[frozenset[int], OverviewSet]) -> None:
-        self.reading, self._in_flight = False, frozenset()
+        self.reading, self._in_flight, self._retried = False, frozenset(), False
         self.scope, overview = result
         self.loaded(overview)
         self.read_next()
 
     def some_read(self, changed: frozenset[int], scope: frozenset[int] | None, rows: list[OverviewRow]) -> None:
-        self.reading, self._in_flight = False, frozenset()
+        self.reading, self._in_flight, self._retried = False, frozenset(), False
         if self.overview is None:  # refused meanwhile
             self._read_all = True
         elif scope is not None and scope != self.scope:
@@ -248,8 +250,12 @@ class ProfessionalsPane(DomainWork, Vertical):
             self.show_refusal(error)  # e.g. DatabaseBusy: a calm warning
         else:
             self._failed(error)  # logged, and told in Dutch
-        # The rows on screen stay (what was read before); the next change or ctrl+r reads everything again.
+        # The rows on screen stay (what was read before); everything is read again once more after RETRY_S
+        # (a change that came meanwhile must not wait for the next one), then at the next change or ctrl+r.
         self._read_all = True
+        if self.overview is not None and not self._retried:
+            self._retried = True
+            self.set_timer(RETRY_S, self.read_next)
         table = self.query_one(VirtualTable)
         if self.overview is None:
             table.empty_text = LOAD_FAILED

@@ -44,6 +44,16 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.delenv("INZAGE_DATABASE_URL", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def prompt_live_data(monkeypatch):
+    """Batches of changes reach the screens as soon as they come: the gaps that keep a flood cheap
+    (PUBLISH_GAP_S, DELIVER_GAP_S, GATHER_S; bench/live_update.py --burst measures them) would add up to
+    minutes over the live tests' waits."""
+    monkeypatch.setattr("tui.app.PUBLISH_GAP_S", 0.0)
+    monkeypatch.setattr("models.changes.DELIVER_GAP_S", 0.0)
+    monkeypatch.setattr("models.changes.GATHER_S", 0.01)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(dt.datetime(2026, 11, 28, 9, 0))

@@ -108,8 +108,9 @@ class InzageApp(App):
     def on_data_changed(self, message: DataChanged) -> None:
         """Hand committed changes to the screens that follow them; an account that can no longer be
         used (locked, removed branch, organisation no longer approved) is signed out at once rather than at
-        the next idle check. Only a change to the account or its own organisation is checked: a grant saved
-        in another organisation costs this session nothing here."""
+        the next idle check. Only a change to the account or its own organisations or branches is checked: a
+        grant saved in another organisation costs this session nothing here. Batches closer together than
+        PUBLISH_GAP_S are merged into one (the first goes at once): a flood is four publishes a second."""
         if self.account is None:
             return
         self._held = message.batch if self._held is None else self._held | message.batch

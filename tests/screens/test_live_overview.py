@@ -397,3 +397,25 @@ async def test_a_change_to_someone_whose_read_is_under_way_is_not_dropped(cast, 
         await pilot.pause(0.5)  # the activity's batch has arrived meanwhile (ten looks of the watcher)
         held.set()
         await eventually(pilot, lambda: "S. Vreemd" in names(app) and "8" in line_of(app, "S. Vreemd").split())
+
+
+async def test_a_live_read_that_failed_is_tried_again_without_another_change(cast, clock, tmp_path, monkeypatch):
+    """A read that fails once (a busy server, too many connections) must not leave the change it was reading
+    unseen until the next one comes: everything is read again once, RETRY_S later."""
+    _, _, people = cast
+    monkeypatch.setattr(professionals, "RETRY_S", 0.2)
+    fails = [1]
+
+    def fails_once(*args, **kwargs):
+        if fails:
+            fails.pop()
+            raise RuntimeError("too many clients already")
+        return overview_rows(*args, **kwargs)
+
+    app = live_app(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await as_kroon(app, pilot)
+        monkeypatch.setattr(professionals, "overview_rows", fails_once)
+        revoke(people["Claes"], clock)
+        await eventually(pilot, lambda: SOMETHING_WENT_WRONG in notifications(app))
+        await eventually(pilot, lambda: "C. Claes" not in names(app))  # no key, no other change

@@ -67,6 +67,12 @@ def grant_overvecht(bakker, cast) -> None:
     save_changes(story.account_of(bakker), GrantChanges(add=[(cast.overvecht.id, None)]), Clock())
 
 
+def grant_in_thread(bakker, cast) -> None:
+    """The same, from a thread of asyncio's pool: on a connection of its own, closed again."""
+    with db.connection_context():
+        grant_overvecht(bakker, cast)
+
+
 def no_traceback(raw: bytes) -> None:
     for word in (b"Traceback", b"OperationalError", b"psycopg", b".py"):
         assert word not in raw, f"{word!r} reached the terminal"
@@ -117,7 +123,7 @@ async def test_an_ssh_session_rides_out_a_database_outage_and_a_login_meanwhile_
             with pytest.raises(asyncssh.PermissionDenied):  # a new login now: refused, not a server crash
                 await connect(pg_server, "kroon", story.PASSWORD)
         await terminal.wait_for(RETURNED, timeout=20)
-        await asyncio.to_thread(grant_overvecht, bakker, cast)
+        await asyncio.to_thread(grant_in_thread, bakker, cast)
         await terminal.wait_for("B. Bakker")
         assert not terminal.closed
         no_traceback(bytes(terminal.raw))
