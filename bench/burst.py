@@ -102,14 +102,15 @@ async def clean(processes: list[asyncio.subprocess.Process]) -> None:
 
 
 def cycle(subject, count: int) -> list[dict]:
-    """`count` orders on one professional after another: add, revoke, grant again, delete; then what puts
-    the last one back (not counted)."""
+    """`count` orders on one professional: add an activity, revoke the grant, grant again, delete the activity."""
     steps = ("add", "revoke", "grant", "delete")
     return [{"op": steps[index % 4], "account": subject.account_id, "period": subject.period_id,
              "branch": subject.branch_id} for index in range(count)]
 
 
 def orders_for(subjects, count: int) -> list[dict]:
+    """`count` orders, professional after professional; a grant left revoked is given again (an activity left
+    added is deleted by the writer when it cleans up)."""
     orders: list[dict] = []
     for subject in subjects:
         orders += cycle(subject, 4)
