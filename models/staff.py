@@ -157,15 +157,13 @@ def lists_touched(actor: Account, query: str, organisations: set[int], accounts:
     new = _account_search(query).where(Account.id.in_(accounts) | Organisation.id.in_(organisations),
                                        Account.id.not_in(shown.ids))
     if shown.last_username is not None:
-        new = new.where(Account.username <= shown.last_username)  # it would not make the list
+        new = new.where(Account.username <= shown.last_username)  # only those that would make the list
     matching = bool(accounts or organisations) and new.exists()
-    shown_organisations = shown.organisations
-    renamed = {organisation for organisation in organisations if organisation in shown_organisations}
-    if renamed:
-        names = dict(Organisation.select(Organisation.id, Organisation.name).where(Organisation.id.in_(renamed))
-                     .tuples())
-        matching = matching or any(names.get(organisation) != shown_organisations[organisation]
-                                   for organisation in renamed)
+    in_the_list = organisations & shown.organisations.keys()  # their name is shown: has it changed?
+    if in_the_list and not matching:
+        names = dict(Organisation.select(Organisation.id, Organisation.name)
+                     .where(Organisation.id.in_(in_the_list)).tuples())
+        matching = any(names.get(organisation) != shown.organisations[organisation] for organisation in in_the_list)
     return ListsTouched(pending, matching)
 
 
