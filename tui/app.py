@@ -98,7 +98,8 @@ class InzageApp(App):
         if message.reached == (not self.database_gone):
             return
         self.database_gone = not message.reached
-        self.clear_notifications()
+        for notice in [notice for notice in self._notifications if notice.message in (GONE, BACK)]:
+            self._unnotify(notice)  # only its own: a sign-out reason raised meanwhile stays
         if self.database_gone:
             self.notify(GONE, severity="warning", timeout=24 * 3600)
         else:

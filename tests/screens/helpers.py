@@ -67,6 +67,12 @@ async def watching(pilot) -> None:
     await eventually(pilot, lambda: pilot.app._watcher is not None and pilot.app._watcher.ready.is_set())
 
 
+async def notified(pilot, text: str) -> None:
+    """Wait until a notification containing `text` has been raised: `notify()` posts a message, so the
+    notice may come a moment after the screen change that went with it."""
+    await eventually(pilot, lambda: any(text in message for message in notifications(pilot.app)))
+
+
 async def eventually(pilot, condition, ceiling: float = 15.0) -> None:
     """Wait until `condition()` holds — a change from elsewhere arrives through the change watcher —
     failing after a generous `ceiling` in seconds. Time itself is never asserted."""

@@ -17,7 +17,7 @@ from models.overview import overview_rows
 from screens.dossier import ACCESS_ENDED, DossierScreen
 from screens.employer import EmployerScreen
 from tests import story
-from tests.screens.helpers import eventually, notifications, screen_lines, settle, watching
+from tests.screens.helpers import eventually, notifications, notified, screen_lines, settle, watching
 from tests.screens.test_login import app_for
 from tui.table import VirtualTable
 
@@ -102,7 +102,8 @@ async def test_a_dossier_whose_inzage_ends_behind_a_dialog_closes_when_it_is_bac
         assert app.screen is not screen
         save_changes(world["me"], GrantChanges(revoke={world["grant"].id}), clock)
         await eventually(pilot, lambda: screen.closing)
-        assert not screen.query("PeriodPanel") and ACCESS_ENDED in notifications(app)
+        assert not screen.query("PeriodPanel")
+        await notified(pilot, ACCESS_ENDED)
         await pilot.press("escape")
         await eventually(pilot, lambda: isinstance(app.screen, EmployerScreen))
 

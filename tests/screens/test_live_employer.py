@@ -22,7 +22,7 @@ from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from screens.organisation_pane import KEPT, SAVED, OrganisationPane
 from tests import story
-from tests.screens.helpers import eventually, notifications, settle, shown, watching
+from tests.screens.helpers import eventually, notifications, notified, settle, shown, watching
 from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for, log_in
 
@@ -120,7 +120,7 @@ async def test_a_beheerder_whose_right_is_taken_away_is_signed_out_and_their_mar
         await pilot.pause()
         save_roles(world.verburg, {world.overvecht.id: ("branch_manager", False)}, clock)  # ... Verburg ends his right
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # a changed role ends the session
-        assert any("uw rol in de organisatie is gewijzigd" in message for message in notifications(app))
+        await notified(pilot, "uw rol in de organisatie is gewijzigd")
     assert Branch.get_by_id(world.hoofdvestiging.id).role == world.hoofdvestiging.role  # Kroon's mark was not saved
 
 

@@ -13,15 +13,18 @@ from models.access import LOCKED, SESSION_ENDED, SessionEnded, require_usable
 from models.accounts import SessionEnd
 from models.auth import MAX_FAILURES, authenticate
 from models.changes import Kind
+from models.db import GONE
 from models.branches import remove_branch
 from models.dossier import open_dossier
 from models.profile import TOO_MANY_TRIES
 from screens.account_pane import CONTACT_SAVED, PASSWORD_CHANGED, AccountPane
 from screens.employer import EmployerScreen
 from screens.login import LoginScreen
+from tui.app import BACK
+from tui.kit.messages import DatabaseReached
 from tests import story
 from tests.models.test_sessions import CHANGES, NEW_PASSWORD, session_of, told
-from tests.screens.helpers import error_of, eventually, fill, notifications, settle, watching
+from tests.screens.helpers import error_of, eventually, fill, notifications, notified, settle, watching
 from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for, log_in
 
@@ -44,7 +47,7 @@ async def test_a_session_whose_account_is_locked_meanwhile_is_ended_at_once(cast
             authenticate("kroon", "geraden-wachtwoord", clock)
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
         assert app.account is None
-        assert any(LOCKED in message for message in notifications(app))
+        await notified(pilot, LOCKED)
         clock.advance(dt.timedelta(minutes=15))  # the lock runs out: Kroon may work again, in a new session
         open_dossier(story.signs_in_again(cast.kroon), cast.test.id, clock)
 
@@ -58,7 +61,7 @@ async def test_a_manager_whose_branch_is_removed_is_signed_out(cast, clock, tmp_
         remove_branch(cast.verburg, cast.overvecht.id, True, clock)
         app.lock_if_idle()  # reads the account in a thread
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))
-        assert any(SESSION_ENDED[SessionEnd.BRANCH] in message for message in notifications(app))
+        await notified(pilot, SESSION_ENDED[SessionEnd.BRANCH])
 
 
 # -- a change to the account ends its other sessions (models/sessions.py) ---------------------------------------
@@ -74,7 +77,22 @@ async def test_a_change_to_the_account_elsewhere_ends_the_session(cast, clock, t
         make(session_of("kroon", clock), cast, clock)  # Kroon (or someone else) elsewhere
         await eventually(pilot, lambda: isinstance(app.screen, LoginScreen))  # the change feed told the app
         assert app.account is None
-        assert any(told(change) in message for message in notifications(app))
+        await notified(pilot, told(change))
+
+
+async def test_the_reason_for_a_sign_out_outlives_a_database_that_went_and_came_back(cast, clock, tmp_path):
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, "kroon", story.PASSWORD)
+        remove_branch(cast.verburg, cast.overvecht.id, True, clock)
+        app.lock_if_idle()
+        await notified(pilot, SESSION_ENDED[SessionEnd.BRANCH])
+        app.post_message(DatabaseReached(False))
+        await notified(pilot, GONE)
+        app.post_message(DatabaseReached(True))
+        await notified(pilot, BACK)
+        assert GONE not in notifications(app)
+        assert any(SESSION_ENDED[SessionEnd.BRANCH] in message for message in notifications(app))
 
 
 async def test_the_session_that_changes_the_password_or_email_stays(cast, clock, tmp_path):
