@@ -86,9 +86,12 @@ def approved_organisations(search: str = "", limit: int = 50) -> list[Organisati
     return list(query)
 
 
-def password_context(account: Account) -> dict[str, str]:
+def password_context(account: Account) -> dict:
     """What a password may not contain besides the username (models.validation.check_password):
-    the account's name and email and, for an employer, the organisation's name."""
-    organisation = (Organisation.select(Organisation.name).join(Branch)
-                    .where(Branch.manager == account.id).scalar() or "")
-    return {"name": account.name, "email": account.email, "organisation": organisation}
+    the account's name and email and, for an employer, the organisation's name and the names of the
+    branches it manages (removed ones too: the name is still the account's own)."""
+    rows = list(Branch.select(Branch.name, Organisation.name.alias("organisation")).join(Organisation)
+                .where(Branch.manager == account.id).dicts())
+    return {"name": account.name, "email": account.email,
+            "organisation": rows[0]["organisation"] if rows else "",
+            "places": tuple(row["name"] for row in rows)}

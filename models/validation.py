@@ -6,17 +6,13 @@ that the screen shows next to the field. Forms collect them in FormErrors.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gzip
-import importlib.resources
 import re
 import unicodedata
-from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
-from zxcvbn import zxcvbn
 
 from models.accounts import Account
+from models.password_policy import password_problem
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,49}")
 DUTCH_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
@@ -130,117 +126,16 @@ def clean_username(value: str) -> str:
     return username
 
 
-# -- passwords ---------------------------------------------------------------------------------------------------
-# NIST SP 800-63B-4, section 3.1.1.2: long enough, not on a list of breached passwords, not built from the
-# account's own details, and a second opinion from zxcvbn. No composition rules ("a digit and a capital"):
-# length and the blocklist do the work. Passwords are compared after NFKC and case folding, so full-width
-# letters and capitals do not slip through, and the account's details are also looked for with every space
-# and separator taken out ("j a n s e n", "j.a.n.s.e.n"). The blocklist is models/data/common-passwords.txt.gz:
-# the top 100,000 of SecLists' 10-million-password list (MIT license; see models/data/README.md).
-MIN_PASSWORD_LENGTH = 15  # an account without a second factor
-MIN_PASSWORD_LENGTH_WITH_SECOND_FACTOR = 8
-MAX_PASSWORD_LENGTH = 256  # long passphrases welcome; a cap keeps hashing cheap to refuse
-ZXCVBN_MAX_LENGTH = 72  # the estimator refuses longer input; the rest only adds strength
-MIN_PASSWORD_SCORE = 3  # 3 = "safely unguessable" for online attacks with throttling
-MIN_PASSWORD_SCORE_WITH_SECOND_FACTOR = 2  # 2 = "protection from throttled online attacks": the code guards too
-MIN_PART_LETTERS = 3  # a name part shorter than this is in too many words to refuse
-SERVICE_WORDS = ("registerplein", "inzage")
-# Name particles: "van" or "der" would refuse half the Dutch language; the surname itself is refused.
-NAME_PARTICLES = frozenset({"van", "der", "den", "het", "ter", "ten", "aan", "uit", "von", "des", "del", "della",
-                            "dos", "das"})
-PASSWORD_BLOCKLIST = ("data", "common-passwords.txt.gz")  # see models/data/README.md
-_WORD_PARTS = re.compile(r"[^\W_]+")  # runs of letters and digits
-
-TOO_SHORT = "Kies een wachtwoord van minstens {length} tekens; een zin van een paar woorden mag ook."
-TOO_LONG = "Kies een wachtwoord van hooguit {length} tekens."
-BREACHED = "Dit wachtwoord komt voor in lijsten van gelekte wachtwoorden. Kies een ander."
-PERSONAL = "Het wachtwoord mag uw gebruikersnaam, naam, e-mailadres of organisatie niet bevatten."
-SERVICE = "Het wachtwoord mag de woorden registerplein en inzage niet bevatten."
-GUESSABLE = ("Dit wachtwoord is te makkelijk te raden of komt veel voor. Kies bijvoorbeeld een zin van een paar "
-             "woorden die niet bij elkaar horen.")
-
-
-def fold_password(text: str) -> str:
-    """`text` as compared: NFKC, case folded (Unicode's recipe for caseless matching, so "Ｊａｎ" is "jan")."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-
-
-def squeeze_password(text: str) -> str:
-    """Folded `text` with everything but letters and digits taken out: "J. a n-sen" is "jansen"."""
-    return "".join(ch for ch in fold_password(text) if ch.isalnum())
-
-
-@functools.cache
-def common_passwords() -> frozenset[str]:
-    """The blocklist, folded; read once, on first use (about 50 ms; 10 MB held)."""
-    data = importlib.resources.files("models").joinpath(*PASSWORD_BLOCKLIST).read_bytes()
-    lines = gzip.decompress(data).decode("utf-8").splitlines()
-    return frozenset(fold_password(line) for line in lines if line)
-
-
-def personal_words(*, username: str = "", name: str = "", email: str = "", organisation: str = "",
-                   others: Iterable[str] = ()) -> frozenset[str]:
-    """What a password may not contain, squeezed: the username, the name and the email's local part, whole
-    and by parts of at least three letters (name particles such as "van" left out), and the organisation
-    name whole.
-
-    `others` are details whose kind the caller did not say: an address counts as an email, anything
-    else as a name."""
-    words: set[str] = set()
-    others = tuple(others)
-
-    def add(value: str, *, parts: bool) -> None:
-        words.add(squeeze_password(value))
-        if parts:
-            words.update(part for part in _WORD_PARTS.findall(fold_password(value))
-                         if sum(ch.isalpha() for ch in part) >= MIN_PART_LETTERS and part not in NAME_PARTICLES)
-
-    add(username, parts=True)
-    add(name, parts=True)
-    add(organisation, parts=False)
-    for address in (email, *(other for other in others if "@" in other)):
-        add(address.rpartition("@")[0] if "@" in address else address, parts=True)
-    for other in others:
-        if "@" not in other:
-            add(other, parts=True)
-    return frozenset(word for word in words if len(word) >= MIN_PART_LETTERS)
-
-
-def password_problem(password: str, *, username: str = "", name: str = "", email: str = "",
-                     organisation: str = "", others: Iterable[str] = (), has_second_factor: bool = False) -> str | None:
-    """Why `password` is refused, as the Dutch message shown next to the field, or None when it is fine.
-
-    The account's details make it personal: `username`, `name`, `email`, `organisation`, and `others`
-    (see personal_words). With a second factor (TOTP) a shorter, less random password is enough."""
-    min_length = MIN_PASSWORD_LENGTH_WITH_SECOND_FACTOR if has_second_factor else MIN_PASSWORD_LENGTH
-    if len(password) < min_length:
-        return TOO_SHORT.format(length=min_length)
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return TOO_LONG.format(length=MAX_PASSWORD_LENGTH)
-    if fold_password(password) in common_passwords():
-        return BREACHED
-    others = tuple(others)
-    squeezed = squeeze_password(password)
-    personal = personal_words(username=username, name=name, email=email, organisation=organisation, others=others)
-    if (username and username.casefold() in password.casefold()) or any(word in squeezed for word in personal):
-        return PERSONAL
-    if any(word in squeezed for word in SERVICE_WORDS):
-        return SERVICE
-    inputs = [value for value in (username, name, email, organisation, *others, *personal, *SERVICE_WORDS) if value]
-    min_score = MIN_PASSWORD_SCORE_WITH_SECOND_FACTOR if has_second_factor else MIN_PASSWORD_SCORE
-    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=inputs)["score"] < min_score:
-        return GUESSABLE
-    return None
-
-
+# -- passwords: the rules are models/password_policy.py --------------------------------------------------------
 def check_password(password: str, *, username: str = "", other_inputs: tuple[str, ...] = (), name: str = "",
-                   email: str = "", organisation: str = "", has_second_factor: bool = False) -> str:
-    """The password, or FieldError saying why it is refused (password_problem).
+                   email: str = "", organisation: str = "", places: tuple[str, ...] = (),
+                   has_second_factor: bool = False) -> str:
+    """The password, or FieldError saying why it is refused (models.password_policy.password_problem).
 
-    Pass what is known of the account: `name`, `email` and `organisation` by kind; `other_inputs` are
-    details of unknown kind (an address counts as an email, the rest as a name)."""
+    Pass what is known of the account: `name`, `email`, `organisation` and `places` (its branches' names)
+    by kind; `other_inputs` are details of unknown kind (an address counts as an email, the rest as a name)."""
     problem = password_problem(password, username=username, name=name, email=email, organisation=organisation,
-                               others=other_inputs, has_second_factor=has_second_factor)
+                               places=places, others=other_inputs, has_second_factor=has_second_factor)
     if problem:
         raise FieldError(problem)
     return password
