@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shlex
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -163,14 +165,19 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def pg_dump_hint(url: str) -> str:
-    """The pg_dump command for a PostgreSQL URL, without its password."""
-    parsed = urlparse(url)
+    """The pg_dump command for a PostgreSQL URL, without its password. Split by hand, not by urlparse: a
+    password may hold "/", "?" or "#", which urlparse reads as the end of the host (and then as a port)."""
+    rest = url.partition("://")[2]
+    userinfo, _, hostpart = rest.rpartition("@")
+    hostport, _, path = hostpart.partition("/")
+    host, _, port = hostport.rpartition(":") if hostport.rfind(":") > hostport.rfind("]") else (hostport, "", "")
+    database = unquote(re.split(r"[?#;]", path, maxsplit=1)[0]) or "inzage"
     parts = ["pg_dump", "-Fc"]
-    if parsed.hostname:
-        parts += ["-h", parsed.hostname]
-    if parsed.port:
-        parts += ["-p", str(parsed.port)]
-    if parsed.username:
-        parts += ["-U", unquote(parsed.username)]
-    parts += ["-f", "inzage.dump", unquote(parsed.path.lstrip("/")) or "inzage"]
-    return " ".join(parts)
+    if host:
+        parts += ["-h", host]
+    if port.isdigit():
+        parts += ["-p", port]
+    if userinfo:
+        parts += ["-U", unquote(userinfo.split(":", 1)[0])]
+    parts += ["-f", "inzage.dump", database]
+    return " ".join(shlex.quote(part) for part in parts)

@@ -33,6 +33,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": SQLITE_BUSY_TIMEOUT_S * 1000,
     "synchronous": "normal",
+    "secure_delete": 1,  # a changed or deleted row's old bytes are zeroed, not left in free space (codes, names)
 }
 
 
@@ -66,11 +67,21 @@ class ReconnectingPostgresqlDatabase(ReconnectMixin, PostgresqlDatabase):
 
 def sqlite_path(url: str) -> str | None:
     """The file behind a sqlite:// URL, or None for another database."""
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("sqlite"):
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme.startswith("sqlite"):  # not urlparse: a bad other URL must not raise here
         return None
-    path = parsed.path[1:] if parsed.path.startswith("/") else parsed.path
+    path = rest.partition("/")[2].split("?", 1)[0]  # sqlite:///relative, sqlite:////absolute
     return None if path in ("", ":memory:") else path
+
+
+def empty_log(database: Database | DatabaseProxy = db) -> bool:
+    """SQLite: copy the write-ahead log into the database file and truncate it to nothing, so that what was
+    just overwritten (a delivered code) is not left readable in the -wal file. False when a reader kept it
+    from finishing (the next delivery tries again); True at once on PostgreSQL, which has no such file."""
+    if not is_sqlite(database):
+        return True
+    busy, _, _ = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
 
 
 def open_database(url: str) -> Database:

@@ -7,6 +7,7 @@ fails to send stays queued with its error until a retry delivers it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import smtplib
@@ -22,8 +23,10 @@ from typing import NoReturn, Protocol
 from peewee import CharField, Check, DateTimeField, IntegerField, TextField
 
 from models.clock import to_local
-from models.db import BaseModel
+from models.db import BaseModel, empty_log
 from models.private import open_private, private_folder
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SENDER = "Registerplein inzage <noreply@registerplein.nl>"
 MAX_ERROR_LENGTH = 300
@@ -113,6 +116,8 @@ def deliver_pending(settings: MailSettings, now: dt.datetime) -> DeliveryReport:
                 sent += 1
     finally:
         transport.close()
+    if sent and not empty_log():
+        log.warning("mail: the SQLite log could not be emptied after delivery; a reader held it")
     return DeliveryReport(sent=sent, failed=failed)
 
 

@@ -37,9 +37,14 @@ class SchemaReport:
     pending: list[str]
     unknown: list[str]
     missing: list[str] = field(default_factory=list)  # DAMAGED: not in the history, though later ones are
+    unreadable: bool = False  # DAMAGED: the history table is of another shape, or holds what is no migration
 
     def damage(self) -> str:
         """What is wrong with a DAMAGED history, in Dutch, for the user."""
+        if self.unreadable:
+            return (f"de migratiegeschiedenis van de database (tabel {HISTORY_TABLE}) is onleesbaar: de tabel heeft "
+                    f"niet de kolommen id, name en applied, of er staat iets anders in dan namen van migraties. "
+                    f"inzage wijzigt de database daarom niet. {RESTORE}")
         if self.missing:
             return (f"de migratiegeschiedenis van de database (tabel {HISTORY_TABLE}) is beschadigd: "
                     f"{', '.join(self.missing)} ontbreekt, terwijl latere migraties wel zijn toegepast. "
@@ -58,7 +63,10 @@ def _runner(database: Database, directory: Path) -> Runner:
 
 def inspect_schema(database: Database, directory: Path = MIGRATIONS_DIR) -> SchemaReport:
     """Compare the migrations applied to `database` with those this code ships."""
-    status = _runner(database, directory).status()
+    try:
+        status = _history(database, directory)
+    except (DatabaseError, TypeError, ValueError):  # a history table of another shape, or other content
+        return SchemaReport(SchemaState.DAMAGED, [], [], unreadable=True)
     known = [m for m in status if m.path is not None]
     pending = [m.name for m in known if not m.applied]
     unknown = [m.name for m in status if m.path is None]
@@ -76,6 +84,21 @@ def inspect_schema(database: Database, directory: Path = MIGRATIONS_DIR) -> Sche
     else:
         state = SchemaState.CURRENT
     return SchemaReport(state, pending, unknown, missing)
+
+
+def _history(database: Database, directory: Path) -> list:
+    """playhouse's status of every migration, after checking that the history table is the one it keeps:
+    columns id, name and applied, every name text. On PostgreSQL a failed read is rolled back (savepoint)."""
+    runner = _runner(database, directory)
+    if database.table_exists(HISTORY_TABLE):
+        columns = {column.name for column in database.get_columns(HISTORY_TABLE)}
+        if not {"id", "name", "applied"} <= columns:
+            raise ValueError(f"{HISTORY_TABLE}: columns {sorted(columns)}")
+    with database.atomic():
+        status = runner.status()
+    if any(not isinstance(m.name, str) for m in status):
+        raise TypeError(f"{HISTORY_TABLE}: a name that is no text")
+    return status
 
 
 def _has_tables(database: Database) -> bool:

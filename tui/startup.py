@@ -22,8 +22,32 @@ def connect(url: str) -> Database:
         database = open_database(url)
         database.connect(reuse_if_open=True)
     except (OperationalError, RuntimeError, ValueError) as error:
-        raise CommandError(f"kan de database niet openen ({redact(url)}): {error}") from error
+        raise CommandError(f"kan de database niet openen ({redact(url)}): {scrub(str(error), url)}") from error
     return database
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` (a driver's or parser's message about `url`) with every piece of the URL's passwords blotted
+    out: a parser that read part of a password as a port ("as 'S3c'") quotes only that piece."""
+    for secret in _secrets(url):
+        for piece in sorted({secret, *re.split(r"[/?#@:;&=%\s]+", secret)}, key=len, reverse=True):
+            if len(piece) >= 2:
+                text = text.replace(piece, "***")
+    return text
+
+
+def _secrets(url: str) -> list[str]:
+    """The passwords in `url`, as written and unescaped: after the user name, and every `password=` value."""
+    found: list[str] = []
+    rest = url.partition("://")[2] or url
+    userinfo = rest.rpartition("@")[0]
+    if ":" in userinfo:
+        found.append(userinfo.split(":", 1)[1])
+    for match in _PASSWORD_PARAMETER.finditer(url):
+        key, _, value = match.group(0).partition("=")
+        if unquote(key).strip().lower() in _PASSWORD_NAMES:
+            found.append(value)
+    return [form for secret in found for form in {secret, unquote(secret)} if form]
 
 
 def redact(url: str) -> str:

@@ -326,6 +326,17 @@ def test_a_backup_after_delivery_holds_no_code(sqlite_db, clock, tmp_path):
     assert code.encode() not in (tmp_path / "backup.sqlite3").read_bytes()
 
 
+def test_a_delivered_code_is_not_left_in_the_database_file_or_its_log(sqlite_db, clock, tmp_path):
+    """The -wal file keeps the page with the code until a checkpoint, and the main file keeps a changed
+    row's old bytes in free space: delivery checkpoints the log to nothing, and deleted content is zeroed."""
+    create_manager_account("D. Kroon", "d.kroon@example.nl", "dkroon", clock)
+    [code] = CODE_IN_TEXT.findall(queued_messages()[0].body)
+    files = [tmp_path / "inzage.sqlite3", tmp_path / "inzage.sqlite3-wal"]
+    assert any(code.encode() in path.read_bytes() for path in files if path.exists())  # queued: it must be there
+    deliver_pending(MailSettings(outbox_dir=tmp_path / "outbox"), clock.now())
+    assert not any(code.encode() in path.read_bytes() for path in files if path.exists())
+
+
 def test_every_code_is_recognised_in_a_message():
     assert set(CODE_ALPHABET) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ23456789")
     for _ in range(200):

@@ -74,6 +74,28 @@ DAMAGES = {
 }
 
 
+SHAPES = {  # a history table that is not the one playhouse keeps: before, a traceback from inzage migrate
+    "other columns": f"CREATE TABLE {HISTORY_TABLE} (x integer)",
+    "no applied column": f"CREATE TABLE {HISTORY_TABLE} (id integer primary key, name text)",
+    "no id column": f"CREATE TABLE {HISTORY_TABLE} (name text, applied text)",
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_history_table_of_another_shape_gives_the_dutch_message(fresh_url, shape, capsys):
+    database = open_database(fresh_url)
+    database.execute_sql(SHAPES[shape])
+    report = inspect_schema(database)
+    assert report.state == SchemaState.DAMAGED and "onleesbaar" in report.damage()
+    with pytest.raises(MigrationError):
+        migrate(database)
+    assert sorted(database.get_tables()) == [HISTORY_TABLE]
+    database.close()
+    for command in (["migrate", "--db", fresh_url], ["run", "--db", fresh_url]):
+        assert main(command) == 2
+        assert capsys.readouterr().err == f"inzage: {report.damage()}\n"
+
+
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_history_stops_migrate_with_a_message_and_changes_nothing(fresh_url, damage, capsys):
     database = open_database(fresh_url)

@@ -152,6 +152,27 @@ def test_every_password_in_a_database_url_is_hidden(url, shown):
     assert redact(url) == shown
 
 
+SECRET = "S3c/r?e#t;W8"  # every sign that ends a part of a URL
+BAD_URLS = [
+    f"postgresql://u:{SECRET}@127.0.0.1/db", f"postgresql://u:{SECRET}@127.0.0.1:99999/db",
+    "postgresql://127.0.0.1/db;password=S3cretW8", "postgresql://127.0.0.1/nodb?password=S3cretW8",
+    "postgresql://u:S3c%2Fret%3FW8@127.0.0.1:1/db", "postgresql://127.0.0.1:1/db?pass%77ord=S3cretW8",
+    "postgresql://u:S3c:retW8@[::1/db",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+@pytest.mark.parametrize("command", ["migrate", "backup", "run"])
+def test_no_output_shows_any_piece_of_a_password_or_a_traceback(url, command, tmp_path, capsys):
+    args = [command, "--db", url] + ([str(tmp_path / "copy.sqlite3")] if command == "backup" else [])
+    assert main(args) == 2
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert "inzage:" in shown and "Traceback" not in shown
+    for piece in ("S3c", "ret", "W8"):
+        assert piece not in shown, shown
+
+
 @pytest.mark.parametrize("raw, expected", [("30", 30.0), ("0", 15.0), ("-5", 15.0), ("veel", 15.0), (None, 15.0)])
 def test_the_idle_and_session_limits_fall_back_to_their_defaults_when_not_a_positive_number(
         monkeypatch, raw, expected):
