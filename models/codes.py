@@ -24,7 +24,7 @@ from models.sessions import end_sessions
 from models.validation import FieldError, FormChecker, check_password, check_repeat, clean_email
 
 VALIDITY = {CodePurpose.RESET: dt.timedelta(minutes=30), CodePurpose.ACTIVATION: dt.timedelta(days=7)}
-MAILS_PER_HOUR = 3  # codes mailed to one account within an hour; a further request sends nothing
+MAILS_PER_HOUR = 3  # codes still in force that were mailed to one account within the hour; more sends nothing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read and type
 CODE_LENGTH = 10  # about 50 bits
 log = logging.getLogger(__name__)
@@ -54,8 +54,12 @@ def request_login_details(email: str, clock: Clock) -> None:
     """Forgot login details: mail the usernames and a reset code for each account with this email.
 
     The caller tells the user the same thing whether or not the address is known, and the work is the
-    same too (one code hashed, the same statements), so the time taken does not tell either. An account
-    that was mailed MAILS_PER_HOUR codes in the last hour gets no new one, and its last code keeps working.
+    same too (one code hashed, the same statements), so the time taken does not tell either.
+
+    An account that was mailed MAILS_PER_HOUR codes in the last hour that are still in force (not expired,
+    not used) gets no new one; its last code keeps working. Only codes in force count, so whoever spends
+    the quota gives the owner a working code, and once those expire the owner's own request sends a new
+    one: nobody but the owner can use up the owner's way back in (a valid code also ends a lock).
     """
     try:
         address = clean_email(email)
@@ -65,13 +69,14 @@ def request_login_details(email: str, clock: Clock) -> None:
     with write_transaction():
         accounts = list(locked(Account.select().where(fn.LOWER(Account.email) == address)
                                .order_by(Account.username)))
-        mailed = _codes_mailed_since([account.id for account in accounts], now - dt.timedelta(hours=1))
+        mailed = _codes_in_force([account.id for account in accounts], now)
         if not accounts:
             _issue_no_code()
         lines = []
         for account in accounts:
             if mailed.get(account.id, 0) >= MAILS_PER_HOUR:
-                log.info("no code for account %d: %d mailed in the last hour", account.id, mailed[account.id])
+                log.info("no code for account %d: %d in force, mailed in the last hour", account.id,
+                         mailed[account.id])
                 _issue_no_code()
                 continue
             purpose = CodePurpose.RESET if account.is_activated else CodePurpose.ACTIVATION
@@ -83,12 +88,14 @@ def request_login_details(email: str, clock: Clock) -> None:
             _write_nothing(OutgoingEmail)
 
 
-def _codes_mailed_since(account_ids: list[int], since: dt.datetime) -> dict[int, int]:
-    """How many codes each account was mailed after `since`, activation codes from staff included.
+def _codes_in_force(account_ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """How many codes each account was mailed in the last hour that are still in force at `now` (not
+    expired, not used), activation codes included: those sent by staff or on approval count too.
 
     Runs for an unknown address too (matching nothing), so that it costs the same statement."""
     query = (AccountCode.select(AccountCode.account, fn.COUNT(AccountCode.id))
-             .where(AccountCode.account.in_(account_ids), AccountCode.created_at > since)
+             .where(AccountCode.account.in_(account_ids), AccountCode.created_at > now - dt.timedelta(hours=1),
+                    AccountCode.expires_at > now, AccountCode.used_at.is_null())
              .group_by(AccountCode.account))
     return dict(query.tuples())
 

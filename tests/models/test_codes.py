@@ -8,7 +8,7 @@ import re
 import pytest
 
 from models import Account, AccountCode, Action, AuditEvent, OutgoingEmail, Role, codes, passwords
-from models.auth import authenticate
+from models.auth import MAX_FAILURES, authenticate
 from models.codes import create_manager_account, request_login_details, set_password_with_code
 from models.validation import FormErrors
 from tests import story
@@ -230,27 +230,69 @@ def test_a_fourth_request_within_the_hour_sends_nothing_and_the_third_code_still
     for _ in range(3):
         request_login_details("kroon@example.nl", clock)
         sent.append(codes_in_mail("kroon@example.nl")[0])
-        clock.advance(dt.timedelta(minutes=10))
-    request_login_details("kroon@example.nl", clock)  # 9:30
+        clock.advance(dt.timedelta(minutes=5))
+    request_login_details("kroon@example.nl", clock)  # 9:15: three codes in force
     assert OutgoingEmail.select().count() == 3 and AccountCode.select().count() == 3
     assert AuditEvent.select().where(AuditEvent.action == Action.CODE_SENT).count() == 3
     set_password_with_code("kroon", sent[-1], NEW_PASSWORD, NEW_PASSWORD, clock)
     assert authenticate("kroon", NEW_PASSWORD, clock).ok
 
 
-def test_the_limit_counts_the_last_hour_and_then_lets_a_mail_through(kroon, clock):
+def test_the_limit_counts_codes_in_force_and_lets_a_mail_through_once_they_expire_or_are_used(kroon, clock):
     for _ in range(3):
-        request_login_details("kroon@example.nl", clock)  # 9:00
-    clock.advance(dt.timedelta(minutes=59, seconds=59))
+        request_login_details("kroon@example.nl", clock)  # 9:00, valid until 9:30
+    clock.advance(dt.timedelta(minutes=29, seconds=59))
     request_login_details("kroon@example.nl", clock)
     assert OutgoingEmail.select().count() == 3
-    clock.advance(dt.timedelta(seconds=1))  # 10:00: the three of 9:00 are an hour old
+    clock.advance(dt.timedelta(seconds=1))  # 9:30: the three have expired
     request_login_details("kroon@example.nl", clock)
     assert OutgoingEmail.select().count() == 4
     [code] = codes_in_mail("kroon@example.nl")
     set_password_with_code("kroon", code, NEW_PASSWORD, NEW_PASSWORD, clock)
+    for _ in range(3):  # 9:30: one used, so only the two of 9:00 ... expired: three more go out
+        request_login_details("kroon@example.nl", clock)
+    assert OutgoingEmail.select().count() == 7
 
 
+def test_activation_codes_count_towards_the_limit(database, clock):
+    """Codes staff or an approval send are mails to the same person: a planted bug that counts reset codes
+    only would let three activation mails and three reset mails through in the same hour."""
+    manager = create_manager_account("D. Kroon", "d.kroon@example.nl", "dkroon", clock)  # one activation mail
+    codes.send_activation(manager, clock.now())
+    codes.send_activation(manager, clock.now())  # three, valid 7 days
+    request_login_details("d.kroon@example.nl", clock)
+    assert OutgoingEmail.select().count() == 3
+    clock.advance(dt.timedelta(hours=1))  # older than an hour: the limit is an hourly one
+    request_login_details("d.kroon@example.nl", clock)
+    assert OutgoingEmail.select().count() == 4
+
+
+def test_nobody_but_the_owner_can_spend_the_owners_way_back_in(kroon, clock):
+    """The outside test's sequence: request three codes for the owner's address, wait until they expire,
+    keep the account locked with wrong passwords. At any minute of the hour after, the owner asks for a code
+    (or takes the newest from the mailbox), sets a password with it and signs in: kept out 0 minutes."""
+    start, owners = clock.now(), story.PASSWORD
+    kept_out = []
+    for minute in range(0, 61):
+        clock.set(start + dt.timedelta(minutes=minute))
+        if minute == 0:
+            for _ in range(codes.MAILS_PER_HOUR):
+                request_login_details("kroon@example.nl", clock)  # the attacker spends the quota
+        for _ in range(MAX_FAILURES):
+            authenticate("kroon", "geraden-wachtwoord", clock)  # ... and keeps the account locked
+        assert not authenticate("kroon", owners, clock).ok  # the owner's right password fails
+        request_login_details("kroon@example.nl", clock)  # the owner's own request
+        [code] = codes_in_mail("kroon@example.nl")  # new, or the newest the attacker had sent
+        password = f"zonnebloem-op-de-dijk-{minute}"
+        try:
+            set_password_with_code("kroon", code, password, password, clock)
+        except FormErrors:
+            kept_out.append(minute)
+            continue
+        owners = password
+        if not authenticate("kroon", password, clock).ok:
+            kept_out.append(minute)
+    assert kept_out == []
 def test_the_limit_is_per_account_not_per_address(database, clock):
     zeeman, aarts = story.account("zeeman", Role.EMPLOYER), story.account("aarts", Role.EMPLOYER)
     for _ in range(3):
