@@ -21,6 +21,7 @@ from models.mail import OutgoingEmail, enqueue
 from models.organisations import password_context
 from models.passwords import hash_password, verify_password
 from models.sessions import end_sessions
+from models.ssh_keys import remove_every_key
 from models.validation import FieldError, FormChecker, check_password, check_repeat, clean_email
 
 VALIDITY = {CodePurpose.RESET: dt.timedelta(minutes=30), CodePurpose.ACTIVATION: dt.timedelta(days=7)}
@@ -172,6 +173,10 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
             account.session_version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": current.purpose})
+            removed = remove_every_key(account.id, account.id, "password_reset", now)
+            if current.purpose == CodePurpose.RESET:  # an activation sets the first password: nothing to tell
+                enqueue(account.email, *mail_texts.password_set(account.name, account.username,
+                                                                "opnieuw ingesteld met een code", removed), now)
         elif account is not None and not is_locked(account, now):
             count_failure(account, now)  # committed: the failure must count even though we refuse
     if not usable:

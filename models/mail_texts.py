@@ -61,3 +61,17 @@ def activation(name: str, username: str, code: str, valid: dt.timedelta) -> tupl
         "Kies in inzage op het inlogscherm \"Code invoeren\", vul uw gebruikersnaam en deze code in en kies "
         "uw eigen wachtwoord. De code werkt één keer." + SIGNATURE,
     )
+
+
+def password_set(name: str, username: str, how: str, removed_keys: list[str]) -> tuple[str, str]:
+    """The owner is told of every new password, and of the SSH keys that went with the old one."""
+    keys = ("\nDe SSH-sleutels van uw account zijn daarbij verwijderd, zodat alleen wie het nieuwe wachtwoord "
+            "kent nog binnenkomt:\n\n" + "".join(f"  {key}\n" for key in removed_keys) +
+            "\nGebruikt u een van deze sleutels zelf? Voeg hem dan opnieuw toe in inzage (F7 SSH-sleutels).\n"
+            if removed_keys else "")
+    return (
+        "Uw wachtwoord voor inzage is gewijzigd",
+        f"Beste {name},\n\nHet wachtwoord van uw account {username} is zojuist {how}.\n{keys}\n"
+        "Hebt u dit niet zelf gedaan? Vraag dan op het inlogscherm met \"Gegevens vergeten\" een code aan, kies "
+        "een nieuw wachtwoord en neem contact op met Registerplein." + SIGNATURE,
+    )

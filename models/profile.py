@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from models.access import SessionEnded, require_admin, require_member, require_usable
 from models.accounts import PASSWORD_TRIES, Account, SessionEnd
 from models.applications import ApplicationForm, check_organisation
+from models import mail_texts
 from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.db import locked, retry_on_conflict, write_transaction
 from models.organisations import Organisation, name_key, password_context
+from models.mail import enqueue
 from models.passwords import hash_password, verify_password
 from models.sessions import end_sessions
+from models.ssh_keys import remove_every_key
 from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
 
 # The organisation's fields, named as in the application form (and the screens' FormFields).
@@ -92,7 +95,7 @@ def update_contact(account: Account, name: str, email: str, clock: Clock,
 
 
 @retry_on_conflict
-def change_password(account: Account, current: str, new: str, repeat: str, clock: Clock) -> None:
+def change_password(account: Account, current: str, new: str, repeat: str, clock: Clock) -> list[str]:
     """Set a new password after checking the current one. Slow (argon2id): call it from a worker.
 
     Any account may change its own password: knowing the current one is the check. The new
@@ -131,6 +134,8 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": "change"})
             version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
+            removed = remove_every_key(account.id, account.id, "password_change", now)
+            enqueue(fresh.email, *mail_texts.password_set(fresh.name, fresh.username, "gewijzigd", removed), now)
         else:
             AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
                               detail={"current_password": True, "tries_left": account.password_tries_left - 1})
@@ -142,6 +147,7 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
         raise FormErrors({"current": wrong_password(account.password_tries_left)})
     account.password_hash, account.session_version = new_hash, version
     account.password_tries_left = PASSWORD_TRIES
+    return removed
 
 
 def organisation_form(account: Account) -> OrganisationForm:

@@ -131,6 +131,18 @@ def remove_key(account: Account, key_id: int, clock: Clock) -> None:
                           detail={"fingerprint": key.fingerprint})
 
 
+def remove_every_key(account_id: int, actor_id: int, reason: str, now: dt.datetime) -> list[str]:
+    """Inside the caller's transaction: remove all of the account's keys; returns what they were, as the
+    owner is told ("SHA256:… naam"). A password reset or change calls this: a key added from a session left
+    unattended would otherwise outlive the new password."""
+    keys = list(SshKey.select().where(SshKey.account == account_id).order_by(SshKey.created_at, SshKey.id))
+    for key in keys:
+        key.delete_instance()
+        AuditEvent.record(now, Action.SSH_KEY_REMOVED, actor=actor_id, account=account_id,
+                          detail={"fingerprint": key.fingerprint, "reason": reason})
+    return [f"{key.fingerprint} {key.comment}".strip() for key in keys]
+
+
 def registered_key(username: str, key: asyncssh.SSHKey) -> SshKey | None:
     """The stored key matching what an SSH client offers for `username`, if any. Reads only."""
     fingerprint = fingerprint_of(key)

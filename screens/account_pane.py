@@ -27,6 +27,8 @@ from tui.widgets import DomainPane, FormField, show_form_errors
 
 CONTACT_SAVED = "Uw gegevens zijn opgeslagen."
 PASSWORD_CHANGED = "Uw wachtwoord is gewijzigd. Gebruik voortaan het nieuwe wachtwoord om in te loggen."
+KEYS_REMOVED = (" Uw SSH-sleutels ({count}) zijn verwijderd, zodat alleen wie het nieuwe wachtwoord kent nog "
+                "binnenkomt; voeg ze zo nodig opnieuw toe (F7 SSH-sleutels).")
 KEPT = ("Uw wijzigingen staan er nog. Ctrl+S slaat ze op over de nieuwe gegevens heen; "
         "Ctrl+Z laadt de opgeslagen gegevens.")
 ELSEWHERE = "in een andere sessie"  # only the account itself changes its name and email
@@ -248,13 +250,14 @@ class AccountPane(UnsavedChanges, DomainPane):
                                                 clock),
                         self.password_changed, lambda refusal: self.refused(section, refusal))
 
-    def password_changed(self, _: None) -> None:
+    def password_changed(self, removed_keys: list[str]) -> None:
         self.busy = False
         section = self.query_one("#password-section", Vertical)
         show_form_errors(section, {})
         for field in section.query(FormField):
             field.input.value = ""
-        self.notify(PASSWORD_CHANGED)
+        self.notify(PASSWORD_CHANGED + (KEYS_REMOVED.format(count=len(removed_keys)) if removed_keys else ""))
+        self.app.deliver_mail()
 
     def refused(self, section: Vertical, refusal: Exception) -> None:
         """Messages next to the fields of the part that was saved; the other part keeps its own."""

@@ -91,6 +91,24 @@ def test_an_account_changes_its_own_password_with_the_current_one(world, clock, 
     assert (event.actor_id, event.account_id) == (actor.id, actor.id)
 
 
+def test_a_new_password_removes_every_ssh_key_and_the_owner_is_mailed_which(world, clock):
+    import asyncssh
+
+    from models import OutgoingEmail, SshKey
+    from models.ssh_keys import add_key
+
+    keys = [asyncssh.generate_private_key("ssh-ed25519", comment=name) for name in ("laptop", "aanvaller")]
+    for key in keys:
+        add_key(world.kroon, key.export_public_key().decode(), clock)
+    other = add_key(world.verburg, keys[0].export_public_key().decode(), clock)  # Verburg's own stays
+    removed = change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert [entry.split()[1] for entry in removed] == ["laptop", "aanvaller"]
+    assert list(SshKey.select()) == [other]
+    notice = OutgoingEmail.get(OutgoingEmail.to_address == world.kroon.email)
+    assert "gewijzigd" in notice.subject and all(entry in notice.body for entry in removed)
+    assert AuditEvent.select().where(AuditEvent.action == Action.SSH_KEY_REMOVED).count() == 2
+
+
 def test_a_wrong_current_password_changes_nothing_and_says_how_many_tries_remain(world, clock):
     before = Account.get_by_id(world.kroon.id).password_hash
     with pytest.raises(FormErrors) as refused:

@@ -4,14 +4,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shutil
 import stat
 
 import asyncssh
 import pytest
 
-from models import Action, AuditEvent
+from models import Action, AuditEvent, OutgoingEmail
 from models.auth import authenticate
+from models.codes import request_login_details, set_password_with_code
 from models.profile import change_password
 from models.clock import Clock
 from models.ssh_keys import add_key
@@ -232,3 +234,30 @@ def test_a_damaged_host_key_is_reported_not_replaced(tmp_path):
     with pytest.raises(HostKeyError, match="niet zomaar vervangen"):
         host_key(path)
     assert path.read_bytes() == b"geen sleutel"
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="the OpenSSH client is not installed")
+async def test_a_key_added_in_a_session_no_longer_opens_the_app_after_a_password_reset(server, people, tmp_path):
+    """The outside test's attack: from a session left unattended, add a key; the owner resets the password
+    by code; the key must not open the app (real OpenSSH client), and the owner's mail names it."""
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="aanvaller")
+    add_key(people.kroon, key.export_public_key().decode(), Clock())
+    async with connect(server, "kroon", key=key):
+        pass  # it works before the reset
+    request_login_details("kroon@example.nl", Clock())
+    [code] = re.findall(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", OutgoingEmail.select().order_by(OutgoingEmail.id.desc())
+                        .first().body)
+    set_password_with_code("kroon", code, "zonnebloem-op-de-dijk", "zonnebloem-op-de-dijk", Clock())
+    notice = OutgoingEmail.select().order_by(OutgoingEmail.id.desc()).first()
+    assert notice.to_address == "kroon@example.nl" and "aanvaller" in notice.body and "SHA256:" in notice.body
+    identity = tmp_path / "id_ed25519"
+    identity.write_bytes(key.export_private_key())
+    identity.chmod(0o600)
+    client = await asyncio.create_subprocess_exec(
+        "ssh", "-T", "-p", str(server.port), "-i", str(identity), "-o", "IdentitiesOnly=yes",
+        "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "PreferredAuthentications=publickey", "kroon@127.0.0.1",
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    async with asyncio.timeout(WAIT):
+        _, error = await client.communicate()
+    assert client.returncode == 255 and b"Permission denied" in error
