@@ -144,6 +144,18 @@ def require_usable(account: Account) -> Account:
     return current
 
 
+def why_ended(account: Account) -> str | None:
+    """Why a session held by `account` (at its session version) may no longer be used, as the Dutch
+    line its user reads; None while it may. What require_usable refuses, said rather than raised."""
+    try:
+        require_usable(account)
+    except SessionEnded as ended:
+        return str(ended)
+    except AccessDenied as refused:
+        return f"U bent uitgelogd. {refused}"
+    return None
+
+
 def require_professional(account: Account) -> int:
     """A professional's own account: returns the professional's id, or AccessDenied."""
     current = require_active(account)

@@ -10,7 +10,7 @@ from models.professionals import Professional
 from models.text import replace_unstorable
 
 
-PASSWORD_TRIES = 5  # wrong current passwords one session may type before it ends
+PASSWORD_TRIES = 5  # wrong current passwords a session, and the account in all, may type before it ends
 
 
 class Role(StrEnum):
@@ -48,10 +48,16 @@ class Account(BaseModel):
     # session whose Account was read at another version can do nothing any more (models/access.py).
     session_version = IntegerField(default=1)
     session_end_reason = CharField(max_length=20, null=True)  # a SessionEnd: why the version was last raised
+    # Wrong current passwords on the Account tab since the password was last typed right (at a login too),
+    # over all sessions: a new session (an SSH channel) brings no fresh tries (models/profile.change_password).
+    password_failures = IntegerField(default=0)
 
     # Not stored: wrong current passwords this session (this in-memory Account, held by one app) may
     # still type on the Account tab before the session ends (models/profile.change_password).
     password_tries_left: int = PASSWORD_TRIES
+    # Not stored: when this session's login was checked (an SSH connection's authentication, through its
+    # ticket); the session's lifetime counts from here. None: from when the app signed in.
+    signed_in_at = None
 
     class Meta:
         constraints = [SQL("CHECK ((role = 'professional') = (professional_id IS NOT NULL))")]

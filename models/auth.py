@@ -62,6 +62,7 @@ def authenticate(username: str, password: str, clock: Clock, via: str = "") -> L
             count_failure(account, now, origin)
             return LoginResult(LoginStatus.FAILED)
         account.failed_logins, account.first_failed_at = 0, None
+        account.password_failures = 0  # the password typed right: the Account tab's tries are back
         if needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
         return _admit(account, now, origin)

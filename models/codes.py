@@ -169,6 +169,7 @@ def set_password_with_code(username: str, code: str, password: str, repeat: str,
             current.save()
             account.password_hash = new_hash
             account.failed_logins, account.first_failed_at, account.locked_until = 0, None, None
+            account.password_failures = 0
             account.save()
             account.session_version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,

@@ -163,7 +163,8 @@ def personal_words(*, username: str = "", name: str = "", email: str = "", organ
     others = tuple(others)
 
     def add(value: str, *, shortest: int) -> None:
-        words.add(letters(value))
+        if sum(ch.isalpha() for ch in skeleton(value)) >= MIN_PART_LETTERS:  # "800" would spell "boo" in leet
+            words.add(letters(value))
         words.update(letters(part) for part in _WORD_PARTS.findall(skeleton(value))
                      if sum(ch.isalpha() for ch in part) >= shortest and part not in NAME_PARTICLES)
 

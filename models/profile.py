@@ -101,14 +101,14 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
     Any account may change its own password: knowing the current one is the check. The new
     password ends every other session of the account; this one (`account`) stays signed in.
 
-    FormErrors names `current`, `password` and `repeat`. A wrong current password costs one of the
-    session's tries: `account` is the Account the session holds, and its `password_tries_left`
-    (in memory, never stored) counts down; the message says how many remain, and after the last
-    one SessionEnded ends this session only. It is not a failed login: the account is not locked,
-    so its owner's other sessions and logins go on, and nobody can lock an owner out from here.
+    FormErrors names `current`, `password` and `repeat`. A wrong current password costs one try of
+    the session (`account`, the Account the session holds: its `password_tries_left`, in memory) and
+    one of the account (`password_failures`, stored: a new session or SSH channel brings no fresh
+    ones); the message says how many remain, the fewer of the two, and after the last one SessionEnded
+    ends this session. It is not a failed login: the account is not locked, so its owner's other
+    sessions go on, and a login with the right password gives the account its tries back.
     """
-    require_usable(account)
-    if account.password_tries_left <= 0:
+    if _tries_left(account, require_usable(account)) <= 0:
         raise SessionEnded(TOO_MANY_TRIES)
     checker = FormChecker()
     if not current:
@@ -129,7 +129,7 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
         require_usable(account)  # again, with the row locked: not locked or ended meanwhile
         usable = current_ok and fresh.password_hash == stored.password_hash
         if usable:
-            fresh.password_hash = new_hash
+            fresh.password_hash, fresh.password_failures = new_hash, 0
             fresh.save()
             AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
                               detail={"purpose": "change"})
@@ -137,17 +137,26 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
             removed = remove_every_key(account.id, account.id, "password_change", now)
             enqueue(fresh.email, *mail_texts.password_set(fresh.name, fresh.username, "gewijzigd", removed), now)
         else:
+            fresh.password_failures += 1
+            fresh.save()
+            left = min(account.password_tries_left - 1, PASSWORD_TRIES - fresh.password_failures)
             AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
-                              detail={"current_password": True, "tries_left": account.password_tries_left - 1})
-    # Counted here, after the commit: a retried transaction costs no extra try.
+                              detail={"current_password": True, "tries_left": max(0, left)})
+    # Counted here, after the commit: a retried transaction costs no extra try of the session.
     if not usable:
         account.password_tries_left -= 1
-        if account.password_tries_left <= 0:
+        left = _tries_left(account, fresh)
+        if left <= 0:
             raise SessionEnded(TOO_MANY_TRIES)
-        raise FormErrors({"current": wrong_password(account.password_tries_left)})
+        raise FormErrors({"current": wrong_password(left)})
     account.password_hash, account.session_version = new_hash, version
     account.password_tries_left = PASSWORD_TRIES
     return removed
+
+
+def _tries_left(session: Account, stored: Account) -> int:
+    """Wrong current passwords `session` may still type: the fewer of its own and its account's."""
+    return min(session.password_tries_left, PASSWORD_TRIES - stored.password_failures)
 
 
 def organisation_form(account: Account) -> OrganisationForm:

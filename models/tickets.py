@@ -27,6 +27,7 @@ class SessionTicket(BaseModel):
     expires_at = DateTimeField(index=True)
     peer = CharField(max_length=100, default="")
     session_version = IntegerField(default=1)  # the account's, as at SSH authentication
+    signed_in_at = DateTimeField(null=True)  # when the SSH connection authenticated: the session's lifetime starts
 
 
 def _digest(token: str) -> str:
@@ -34,15 +35,17 @@ def _digest(token: str) -> str:
 
 
 @retry_on_conflict
-def issue_ticket(account: Account, clock: Clock, peer: str = "") -> str:
-    """A ticket for a session of `account`, at the session version it authenticated with."""
+def issue_ticket(account: Account, clock: Clock, peer: str = "", signed_in_at: dt.datetime | None = None) -> str:
+    """A ticket for a session of `account`, at the session version it authenticated with, and with the
+    moment it authenticated (`signed_in_at`, default now): the app's lifetime counts from there."""
     require_usable(account)  # signed in a moment ago, but checked here too: a ticket is a session
     now = clock.now()
     token = secrets.token_urlsafe(32)
     with write_transaction():
         SessionTicket.delete().where(SessionTicket.expires_at < now).execute()
         SessionTicket.create(token_hash=_digest(token), account=account, expires_at=now + TICKET_LIFETIME,
-                             peer=peer[:100], session_version=account.session_version)
+                             peer=peer[:100], session_version=account.session_version,
+                             signed_in_at=signed_in_at or now)
     return token
 
 
@@ -61,4 +64,5 @@ def redeem_ticket(token: str, clock: Clock) -> Account | None:
             return None
         account = Account.get_by_id(ticket.account_id)
         account.session_version = ticket.session_version
+        account.signed_in_at = ticket.signed_in_at
         return account

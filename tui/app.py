@@ -68,6 +68,7 @@ class InzageApp(App):
     def on_mount(self) -> None:
         if self.signed_in is not None:
             self.account = self.signed_in
+            self.signed_in_at = self.signed_in.signed_in_at or self.signed_in_at  # the SSH login's moment
             self.push_screen(self.workspace_for(self.signed_in))
             self.check_account(self.signed_in)
         else:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import asyncssh
 
-from models.access import AccessDenied, SessionEnded
+from models.access import AccessDenied, SessionEnded, why_ended
 from models.accounts import Account
 from models.auth import authenticate, key_login
 from models.clock import Clock
@@ -90,6 +90,8 @@ class SshSettings:
     database_url: str = ""  # given to every app process (in its environment, not on its command line)
     login_timeout: float = 60.0  # seconds to authenticate before the connection is closed
     session_hours: float = 12.0  # a connection opens no new session this long after it authenticated
+    check_seconds: float = 5.0  # how often every signed-in connection's account is read again
+    grace_seconds: float = 5.0  # an app whose session ended gets this long to say so and exit by itself
     app_command: tuple[str, ...] = (sys.executable, "-m", "tui.cli", "session", "--ticket-fd")
 
 
@@ -109,6 +111,33 @@ class SshHub:
         self.clock = clock
         self.sessions: list[Session] = []
         self.connections: set[asyncssh.SSHServerConnection] = set()
+        self.signed_in: set[AppConnection] = set()  # connections whose login succeeded
+        self._watching: asyncio.Task | None = None
+
+    def start_watching(self) -> None:
+        self._watching = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        """A connection is bound like an app: closed when its account changes (password, email, lock, role,
+        branch) or when its lifetime, counted from its authentication, has passed; with no app open too."""
+        while True:
+            await asyncio.sleep(self.settings.check_seconds)
+            try:
+                await self.check_connections()
+            except Exception as error:  # noqa: BLE001 - the next round tries again; a lost database is logged once
+                log.warning("checking the signed-in connections failed: %r", error)
+
+    async def check_connections(self) -> None:
+        connections = [connection for connection in self.signed_in if not connection.ended]
+        if not connections:
+            return
+        reasons = await self.in_thread(lambda: [why_ended(connection.account) for connection in connections])
+        lifetime = dt.timedelta(hours=self.settings.session_hours)
+        for connection, reason in zip(connections, reasons, strict=True):
+            if self.clock.now() - connection.authenticated_at >= lifetime:
+                reason = too_old(self.settings.session_hours).strip()
+            if reason:
+                connection.end(reason, self.settings.grace_seconds)
 
     async def in_thread(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a domain call (argon2, database) off the event loop, on its own connection."""
@@ -149,7 +178,8 @@ class SshHub:
             return self._end_connection(connection, process, too_old(self.settings.session_hours))
         try:
             # Checks the account again, at the session version of this connection's authentication.
-            ticket = await self.in_thread(issue_ticket, account, self.clock, connection.peer)
+            ticket = await self.in_thread(issue_ticket, account, self.clock, connection.peer,
+                                          connection.authenticated_at)
         except SessionEnded as ended:
             return self._end_connection(connection, process, f"{ended}\r\n")
         except AccessDenied:
@@ -185,6 +215,8 @@ class SshHub:
 
     async def close(self) -> None:
         """End every app, then every connection (the server is stopping)."""
+        if self._watching is not None:
+            self._watching.cancel()
         await asyncio.gather(*(session.pty.stop() for session in list(self.sessions)))
         for connection in list(self.connections):
             connection.close()
@@ -217,6 +249,7 @@ class AppConnection(asyncssh.SSHServer):
         self.conn: asyncssh.SSHServerConnection | None = None
         self.authenticated_at = hub.clock.now()  # set again when the login succeeds
         self.ended = False  # the account changed or the lifetime passed: close after telling the client
+        self._key_login: asyncio.Future[Account | None] | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
@@ -226,8 +259,26 @@ class AppConnection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.hub.connections.discard(self.conn)
+        self.hub.signed_in.discard(self)
         for pty in list(self.ptys):  # the client vanished: end its apps now, not at the next keepalive
             asyncio.ensure_future(pty.stop())
+
+    def end(self, reason: str, grace: float) -> None:
+        """Its login no longer holds: no new session, its apps (which see it themselves within seconds) get
+        `grace` seconds to say so and exit, then they are stopped and the connection closes with `reason`."""
+        log.info("connection of %s from %s closed: %s", self.username, self.peer, reason)
+        self.ended = True
+        self.hub.signed_in.discard(self)
+        asyncio.ensure_future(self._close_after(reason, grace if self.ptys else 0))
+
+    async def _close_after(self, reason: str, grace: float) -> None:
+        deadline = asyncio.get_running_loop().time() + grace
+        while self.ptys and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        await asyncio.gather(*(pty.stop() for pty in list(self.ptys)))
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.disconnect(asyncssh.DISC_BY_APPLICATION, reason)
 
     def begin_auth(self, username: str) -> bool:
         self.username = username
@@ -255,6 +306,8 @@ class AppConnection(asyncssh.SSHServer):
             return False
         self.account = result.account if result.ok else None
         self.authenticated_at = self.hub.clock.now()
+        if result.ok:
+            self.hub.signed_in.add(self)
         return result.ok
 
     def public_key_auth_supported(self) -> bool:
@@ -266,15 +319,27 @@ class AppConnection(asyncssh.SSHServer):
             self.key_id = stored.id  # asyncssh checks the signature next; the last key asked about is the one used
         return stored is not None
 
+    def auth_completed(self) -> None:
+        """A key login is checked (and audited) now, not at the first session: the connection is bound
+        to its account from here, app or not."""
+        if self.account is None and self.key_id is not None:
+            self._key_login = asyncio.ensure_future(self._log_in_with_key())
+            self._key_login.add_done_callback(lambda done: done.cancelled() or done.exception())
+
     async def signed_in_account(self) -> Account | None:
         if self.account is not None:
             return self.account
-        if self.key_id is None:
+        if self._key_login is None:
             return None
+        return await asyncio.shield(self._key_login)  # a failure here ends the session (run_session)
+
+    async def _log_in_with_key(self) -> Account | None:
         result = await self.hub.in_thread(key_login, self.username, self.key_id, self.hub.clock,
-                                          via=f"ssh {self.peer}")  # a failure here ends the session (run_session)
+                                          via=f"ssh {self.peer}")
         self.account = result.account if result.ok else None
         self.authenticated_at = self.hub.clock.now()
+        if self.account is not None:
+            self.hub.signed_in.add(self)
         return self.account
 
     def session_requested(self) -> asyncssh.SSHServerSession:
@@ -292,6 +357,7 @@ async def start_server(settings: SshSettings, clock: Clock,
         kbdint_auth=False, login_timeout=settings.login_timeout,
         keepalive_interval=30, keepalive_count_max=3,
     )
+    hub.start_watching()
     return acceptor, hub
 
 

@@ -260,6 +260,7 @@ NOT_OPERATIONS = {
     "contact_details": "the acting account's own name and email, as update_contact stores them",
     "password_context": "what the acting account's own new password may not contain (its own details)",
     "name_of": "the acting account's own name, stored with the event it records",
+    "why_ended": "require_usable said rather than raised: the SSH server's check of its own connections",
 }
 CASES = [(operation, actor) for operation in OPERATIONS for actor in ACTORS]
 

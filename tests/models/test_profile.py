@@ -139,6 +139,26 @@ def test_after_the_last_wrong_current_password_only_that_session_ends(world, clo
     assert authenticate("kroon", NEW_PASSWORD, clock).ok
 
 
+def test_wrong_current_passwords_count_per_account_so_a_new_session_brings_no_fresh_tries(world, clock):
+    """Over SSH each channel is a new session: five tries each would be endless guessing."""
+    first, second = (authenticate("kroon", story.PASSWORD, clock).account for _ in range(2))
+    for left in (4, 3, 2):
+        with pytest.raises(FormErrors) as refused:
+            change_password(first, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+        assert refused.value.errors["current"] == wrong_password(left)
+    with pytest.raises(FormErrors) as refused:
+        change_password(second, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert refused.value.errors["current"] == wrong_password(1)  # the account's fourth
+    with pytest.raises(SessionEnded):
+        change_password(second, "raden-maar", NEW_PASSWORD, NEW_PASSWORD, clock)
+    third = Account.get_by_id(world.kroon.id)  # a session opened now, as a key login or a new channel would
+    with pytest.raises(SessionEnded):
+        change_password(third, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+    assert Account.get_by_id(world.kroon.id).failed_logins == 0  # still not a lockout
+    fresh = authenticate("kroon", story.PASSWORD, clock).account  # the password typed right: tries back
+    change_password(fresh, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
+
+
 def test_a_right_current_password_gives_the_session_its_tries_back(world, clock):
     session = authenticate("kroon", story.PASSWORD, clock).account
     for _ in range(4):

@@ -144,6 +144,27 @@ def test_a_ticket_is_redeemed_once_and_only_in_time(database, clock):
     assert redeem_ticket("verzonnen", clock) is None
 
 
+async def test_a_ticket_carries_when_its_connection_authenticated_and_the_app_counts_its_lifetime_from_there(
+        sqlite_db, clock, tmp_path):
+    from models.mail import MailSettings
+    from tui.app import make_app
+
+    kroon = story.employers().overvecht.manager
+    authenticated = clock.now() - dt.timedelta(hours=11, minutes=59)  # the SSH connection is that old
+    account = redeem_ticket(issue_ticket(kroon, clock, "127.0.0.1", authenticated), clock)
+    assert account.signed_in_at == authenticated
+    app = make_app(clock, mail=MailSettings(outbox_dir=tmp_path), idle_minutes=15, signed_in=account,
+                   session_hours=12)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.lock_if_idle()
+        await pilot.pause()
+        assert app.account is not None  # 11 h 59 min
+        clock.advance(dt.timedelta(minutes=1))
+        app.last_input = clock.now()
+        app.lock_if_idle()  # 12 h since the connection's login, one minute since this app started
+        assert app.account is None  # signed out: the app ends (an SSH session's app exits)
+
+
 def test_control_characters_in_a_comment_are_dropped(database, clock, ed25519):
     kroon = manager("kroon")
     key = add_key(kroon, public_line(ed25519, "werk\x1b[2J\x07laptop"), clock)

@@ -31,6 +31,16 @@ def people(sqlite_db):
 
 @pytest.fixture
 async def server(sqlite_db, people, tmp_path):
+    """The server, with its own check of signed-in connections as good as off: each test says what it sees."""
+    async with serving(SshSettings(port=0, max_sessions=2, host_key_path=tmp_path / "host_key",
+                                   database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}",
+                                   check_seconds=3600)) as hub:
+        yield hub
+
+
+@pytest.fixture
+async def watched(sqlite_db, people, tmp_path):
+    """The server as it runs: every connection's account read again every 5 s, an app given 5 s to end."""
     async with serving(SshSettings(port=0, max_sessions=2, host_key_path=tmp_path / "host_key",
                                    database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}")) as hub:
         yield hub
@@ -261,3 +271,42 @@ async def test_a_key_added_in_a_session_no_longer_opens_the_app_after_a_password
     async with asyncio.timeout(WAIT):
         _, error = await client.communicate()
     assert client.returncode == 255 and b"Permission denied" in error
+
+
+# -- a connection is bound like an app (issue 31 point 4) ---------------------------------------------------------
+BOUND_S = 15  # an account change closes the connection within this long
+
+
+async def test_an_account_change_closes_a_connection_with_no_app_open(watched):
+    new_password = "zonnebloem-op-de-dijk"
+    async with connect(watched, "kroon", story.PASSWORD) as conn:
+        await asyncio.sleep(0.2)
+        assert len(watched.signed_in) == 1
+        elsewhere = authenticate("kroon", story.PASSWORD, Clock()).account
+        change_password(elsewhere, story.PASSWORD, new_password, new_password, Clock())
+        await asyncio.wait_for(conn.wait_closed(), BOUND_S)
+    assert not watched.signed_in
+
+
+async def test_an_account_change_closes_a_key_login_and_its_app(watched, people):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    add_key(people.kroon, key.export_public_key().decode(), Clock())
+    async with connect(watched, "kroon", key=key) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for("vestigingsmanager")
+        authenticate("kroon", "geraden-wachtwoord", Clock())
+        for _ in range(4):
+            authenticate("kroon", "geraden-wachtwoord", Clock())  # locked by someone guessing elsewhere
+        await asyncio.wait_for(conn.wait_closed(), BOUND_S)
+    assert not watched.sessions and not watched.signed_in
+
+
+async def test_the_lifetime_counts_from_the_authentication_and_closes_the_connection(watched):
+    async with connect(watched, "kroon", story.PASSWORD) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for("Professionals (F2)")
+        started = asyncio.get_running_loop().time()
+        watched.settings.session_hours = 1e-9  # the connection authenticated 12 hours ago: its app ends with it
+        await asyncio.wait_for(conn.wait_closed(), BOUND_S)
+        assert asyncio.get_running_loop().time() - started < BOUND_S
+    assert not watched.sessions
