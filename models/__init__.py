@@ -6,6 +6,7 @@ from models.accounts import Account, AccountCode, CodePurpose, Role
 from models.audit import Action, AuditEvent
 from models.changes import ChangeFeed
 from models.db import db, open_database
+from models.email_change import EmailChange
 from models.grants import AccessGrant
 from models.mail import OutgoingEmail
 from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
@@ -31,6 +32,7 @@ ALL_MODELS = [
     SshKey,
     SessionTicket,
     ChangeFeed,
+    EmailChange,
 ]
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Activity",
     "AuditEvent",
     "ChangeFeed",
+    "EmailChange",
     "Branch",
     "ManagerRole",
     "NormRule",

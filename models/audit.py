@@ -45,6 +45,7 @@ class Action(StrEnum):
     ACTIVITY_DELETED = "activity_deleted"
     SSH_KEY_ADDED = "ssh_key_added"
     SSH_KEY_REMOVED = "ssh_key_removed"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested"  # a code went to the new address; the email changes on it
 
 
 class AuditEvent(BaseModel):
@@ -86,7 +87,8 @@ class AuditEvent(BaseModel):
         return event
 
 
-QUIET = {Action.LOGIN_SUCCEEDED, Action.LOGIN_FAILED, Action.LOGIN_REFUSED, Action.CODE_SENT, Action.OVERVIEW_EXPORTED}
+QUIET = {Action.LOGIN_SUCCEEDED, Action.LOGIN_FAILED, Action.LOGIN_REFUSED, Action.CODE_SENT, Action.OVERVIEW_EXPORTED,
+         Action.EMAIL_CHANGE_REQUESTED}
 LOOKS = {Action.DOSSIER_VIEWED}  # someone looked: the professional's "Wie keek er" changed, not the dossier
 
 

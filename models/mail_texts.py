@@ -75,3 +75,44 @@ def password_set(name: str, username: str, how: str, removed_keys: list[str]) ->
         "Hebt u dit niet zelf gedaan? Vraag dan op het inlogscherm met \"Gegevens vergeten\" een code aan, kies "
         "een nieuw wachtwoord en neem contact op met Registerplein." + SIGNATURE,
     )
+
+
+def email_code(name: str, username: str, code: str, valid: dt.timedelta) -> tuple[str, str]:
+    """To the new address: the code that makes it the account's."""
+    return (
+        "Bevestig uw nieuwe e-mailadres voor inzage",
+        f"Beste {name},\n\nU wilt dit e-mailadres gebruiken voor uw account {username}. Vul in inzage deze code in "
+        f"om dat te bevestigen:\n\n  code: {code} (geldig {_validity(valid)})\n\nHebt u dit niet gevraagd? Dan kunt "
+        "u dit bericht negeren; er verandert niets." + SIGNATURE,
+    )
+
+
+def email_change_asked(name: str, username: str, new_address: str) -> tuple[str, str]:
+    """To the old address: someone asked to move the account to another address."""
+    return (
+        "Er is gevraagd uw e-mailadres voor inzage te wijzigen",
+        f"Beste {name},\n\nVoor uw account {username} is gevraagd het e-mailadres te wijzigen in {new_address}. "
+        "Het wijzigt pas als de code die naar dat adres is gestuurd, wordt ingevuld.\n\nHebt u dit niet zelf "
+        "gedaan? Wijzig dan uw wachtwoord en neem contact op met Registerplein." + SIGNATURE,
+    )
+
+
+def email_changed(name: str, username: str, new_address: str) -> tuple[str, str]:
+    """To the old address: the account's address is now another."""
+    return (
+        "Uw e-mailadres voor inzage is gewijzigd",
+        f"Beste {name},\n\nHet e-mailadres van uw account {username} is gewijzigd in {new_address}. Berichten "
+        "van inzage, ook codes om een wachtwoord in te stellen, gaan voortaan naar dat adres.\n\nHebt u dit niet "
+        "zelf gedaan? Neem dan direct contact op met Registerplein." + SIGNATURE,
+    )
+
+
+def ssh_key_changed(name: str, username: str, added: bool, key: str) -> tuple[str, str]:
+    """To the account's address: a key that opens the account over SSH was added or removed."""
+    what = "toegevoegd" if added else "verwijderd"
+    return (
+        f"Er is een SSH-sleutel {what} bij uw account voor inzage",
+        f"Beste {name},\n\nBij uw account {username} is deze SSH-sleutel {what}:\n\n  {key}\n\n"
+        "Hebt u dit niet zelf gedaan? Wijzig dan uw wachtwoord (dat verwijdert alle sleutels) en neem contact op "
+        "met Registerplein." + SIGNATURE,
+    )

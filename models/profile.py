@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.access import SessionEnded, require_admin, require_member, require_usable
+from models.access import require_admin, require_member, require_usable
 from models.accounts import PASSWORD_TRIES, Account, SessionEnd
 from models.applications import ApplicationForm, check_organisation
 from models import mail_texts
@@ -15,8 +15,10 @@ from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.db import locked, retry_on_conflict, write_transaction
 from models.organisations import Organisation, name_key, password_context
+from models.email_change import request_email_change
 from models.mail import enqueue
-from models.passwords import hash_password, verify_password
+from models.passwords import hash_password
+from models.reauth import TOO_MANY_TRIES, require_current_password, wrong_password  # noqa: F401 - shown by screens
 from models.sessions import end_sessions
 from models.ssh_keys import remove_every_key
 from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
@@ -24,14 +26,6 @@ from models.validation import FormChecker, FormErrors, check_password, check_rep
 # The organisation's fields, named as in the application form (and the screens' FormFields).
 ORGANISATION_FIELDS = ("company", "visit_address", "visit_postcode", "visit_city", "postal_address",
                        "postal_postcode", "postal_city", "country")
-TOO_MANY_TRIES = ("U bent uitgelogd: het huidige wachtwoord was {tries} keer onjuist. Log opnieuw in; "
-                  "wachtwoord vergeten? Vraag dan op het inlogscherm een code aan (F3).").format(tries=PASSWORD_TRIES)
-
-
-def wrong_password(tries_left: int) -> str:
-    """The message next to the current password field when it was wrong."""
-    return f"Het huidige wachtwoord klopt niet. U kunt het nog {tries_left} keer proberen."
-
 
 class ChangedMeanwhile(Exception):
     """Someone else saved the organisation's details after this user loaded them."""
@@ -65,51 +59,61 @@ def contact_details(account: Account) -> tuple[str, str]:
     return stored.name, stored.email
 
 
+@dataclass(frozen=True)
+class ContactSaved:
+    """What update_contact did: the account as saved, and the new address a code went to (None: none)."""
+
+    account: Account
+    code_sent_to: str | None = None
+
+
 @retry_on_conflict
 def update_contact(account: Account, name: str, email: str, clock: Clock,
-                   expected: tuple[str, str] | None = None) -> Account:
-    """Change the employer's own name and email; FormErrors names `name` and `email`.
+                   expected: tuple[str, str] | None = None, current: str = "") -> ContactSaved:
+    """Change the employer's own name, and ask to change its email; FormErrors names `name`, `email` and
+    `current`.
 
-    `expected` is the (name, email) the user saw: if they were changed since (in another session),
-    ContactChangedMeanwhile instead of overwriting them (None: no such check).
-    `account` itself is updated too, so the session shows the new details.
+    The name changes at once. A new email address asks the current password (`current`) and takes effect
+    only once the code mailed to it is entered (models/email_change.confirm_email_change); the old address
+    is told. `expected` is the (name, email) the user saw: if they were changed since (in another session),
+    ContactChangedMeanwhile instead of overwriting them (None: no such check). `account` itself is updated
+    too, so the session shows the new name.
     """
     require_member(account)
     checker = FormChecker()
     name = checker.check("name", clean_text, name, what="uw naam")
     email = checker.check("email", clean_email, email)
     checker.raise_if_any()
+    stored = Account.get_by_id(account.id)
+    if expected is not None and (stored.name, stored.email) != tuple(expected):
+        raise ContactChangedMeanwhile((stored.name, stored.email))
+    code_sent_to = None
+    if email.lower() != stored.email.lower():
+        code_sent_to = request_email_change(account, email, current, clock)
     now = clock.now()
     with write_transaction():
-        current = locked(Account.select().where(Account.id == account.id)).get()
-        if (current.name, current.email) != (name, email):
-            if expected is not None and (current.name, current.email) != tuple(expected):
-                raise ContactChangedMeanwhile((current.name, current.email))
-            Account.update(name=name, email=email).where(Account.id == account.id).execute()
-            AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account,
-                              detail={"email": [current.email, email]} if current.email != email else None)
-            if current.email != email:  # where reset codes go: every other session of the account ends
-                account.session_version = end_sessions(account.id, SessionEnd.EMAIL, account.id)
-    account.name, account.email = name, email
-    return account
+        current_row = locked(Account.select().where(Account.id == account.id)).get()
+        if expected is not None and (current_row.name, current_row.email) != tuple(expected):
+            raise ContactChangedMeanwhile((current_row.name, current_row.email))
+        if current_row.name != name:
+            Account.update(name=name).where(Account.id == account.id).execute()
+            AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account)
+    account.name = name
+    return ContactSaved(account, code_sent_to)
 
 
 @retry_on_conflict
 def change_password(account: Account, current: str, new: str, repeat: str, clock: Clock) -> list[str]:
-    """Set a new password after checking the current one. Slow (argon2id): call it from a worker.
+    """Set a new password after checking the current one; returns the SSH keys it removed (see
+    remove_every_key: the owner is mailed which). Slow (argon2id): call it from a worker.
 
     Any account may change its own password: knowing the current one is the check. The new
     password ends every other session of the account; this one (`account`) stays signed in.
 
-    FormErrors names `current`, `password` and `repeat`. A wrong current password costs one try of
-    the session (`account`, the Account the session holds: its `password_tries_left`, in memory) and
-    one of the account (`password_failures`, stored: a new session or SSH channel brings no fresh
-    ones); the message says how many remain, the fewer of the two, and after the last one SessionEnded
-    ends this session. It is not a failed login: the account is not locked, so its owner's other
-    sessions go on, and a login with the right password gives the account its tries back.
+    FormErrors names `current`, `password` and `repeat`. A wrong current password costs a try
+    (models/reauth.require_current_password: per session and per account, not a lockout).
     """
-    if _tries_left(account, require_usable(account)) <= 0:
-        raise SessionEnded(TOO_MANY_TRIES)
+    require_usable(account)
     checker = FormChecker()
     if not current:
         checker.fail("current", "Vul uw huidige wachtwoord in.")
@@ -120,43 +124,24 @@ def change_password(account: Account, current: str, new: str, repeat: str, clock
     if "password" not in checker.errors and current and new == current:
         checker.fail("password", "Kies een ander wachtwoord dan uw huidige.")
     checker.raise_if_any()
-    stored = Account.get_by_id(account.id)
-    current_ok = verify_password(stored.password_hash, current)
-    new_hash = hash_password(new) if current_ok else None
+    checked_against = Account.get_by_id(account.id).password_hash
+    require_current_password(account, current, clock, "password")
+    new_hash = hash_password(new)
     now = clock.now()
     with write_transaction():
         fresh = locked(Account.select().where(Account.id == account.id)).get()
         require_usable(account)  # again, with the row locked: not locked or ended meanwhile
-        usable = current_ok and fresh.password_hash == stored.password_hash
-        if usable:
-            fresh.password_hash, fresh.password_failures = new_hash, 0
-            fresh.save()
-            AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account,
-                              detail={"purpose": "change"})
-            version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
-            removed = remove_every_key(account.id, account.id, "password_change", now)
-            enqueue(fresh.email, *mail_texts.password_set(fresh.name, fresh.username, "gewijzigd", removed), now)
-        else:
-            fresh.password_failures += 1
-            fresh.save()
-            left = min(account.password_tries_left - 1, PASSWORD_TRIES - fresh.password_failures)
-            AuditEvent.record(now, Action.LOGIN_FAILED, actor=account, account=account,
-                              detail={"current_password": True, "tries_left": max(0, left)})
-    # Counted here, after the commit: a retried transaction costs no extra try of the session.
-    if not usable:
-        account.password_tries_left -= 1
-        left = _tries_left(account, fresh)
-        if left <= 0:
-            raise SessionEnded(TOO_MANY_TRIES)
-        raise FormErrors({"current": wrong_password(left)})
+        if fresh.password_hash != checked_against:  # set elsewhere meanwhile: that session ended this one
+            raise FormErrors({"current": "Uw wachtwoord is intussen elders gewijzigd. Vul het nieuwe in."})
+        fresh.password_hash, fresh.password_failures = new_hash, 0
+        fresh.save()
+        AuditEvent.record(now, Action.PASSWORD_SET, actor=account, account=account, detail={"purpose": "change"})
+        version = end_sessions(account.id, SessionEnd.PASSWORD, account.id)
+        removed = remove_every_key(account.id, account.id, "password_change", now)
+        enqueue(fresh.email, *mail_texts.password_set(fresh.name, fresh.username, "gewijzigd", removed), now)
     account.password_hash, account.session_version = new_hash, version
     account.password_tries_left = PASSWORD_TRIES
     return removed
-
-
-def _tries_left(session: Account, stored: Account) -> int:
-    """Wrong current passwords `session` may still type: the fewer of its own and its account's."""
-    return min(session.password_tries_left, PASSWORD_TRIES - stored.password_failures)
 
 
 def organisation_form(account: Account) -> OrganisationForm:

@@ -14,11 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
+from models import mail_texts
 from models.access import AccessDenied, require_usable
 from models.accounts import Account
 from models.audit import Action, AuditEvent
 from models.clock import Clock
 from models.db import BaseModel, retry_on_conflict, write_transaction
+from models.mail import enqueue
+from models.reauth import require_current_password
 from models.validation import FieldError
 
 if TYPE_CHECKING:
@@ -99,10 +102,13 @@ def keys_of(account: Account) -> list[SshKey]:
 
 
 @retry_on_conflict
-def add_key(account: Account, text: str, clock: Clock) -> SshKey:
-    """Register a public key for `account`; FieldError with a Dutch message when it cannot be used."""
+def add_key(account: Account, text: str, clock: Clock, *, current: str) -> SshKey:
+    """Register a public key for `account`; FieldError with a Dutch message when it cannot be used. A key
+    opens the account without its password, so adding one asks the current password (`current`,
+    models/reauth) and the account's address is told."""
     require_usable(account)
     parsed = parse_public_key(text)
+    require_current_password(account, current, clock, "ssh_key")
     now = clock.now()
     with write_transaction():
         mine = SshKey.select().where(SshKey.account == account)
@@ -114,13 +120,18 @@ def add_key(account: Account, text: str, clock: Clock) -> SshKey:
                             fingerprint=parsed.fingerprint, comment=parsed.comment, created_at=now)
         AuditEvent.record(now, Action.SSH_KEY_ADDED, actor=account, account=account,
                           detail={"fingerprint": parsed.fingerprint})
+        _tell_owner(account, True, key, now)
     return key
 
 
 @retry_on_conflict
-def remove_key(account: Account, key_id: int, clock: Clock) -> None:
-    """Remove one of `account`'s own keys; another account's key is refused, whatever its id."""
+def remove_key(account: Account, key_id: int, clock: Clock, *, current: str) -> None:
+    """Remove one of `account`'s own keys, after the current password (`current`); another account's key is
+    refused, whatever its id. The account's address is told."""
     require_usable(account)
+    if not SshKey.select().where((SshKey.id == key_id) & (SshKey.account == account)).exists():
+        raise AccessDenied("Deze sleutel staat niet (meer) bij uw account.")
+    require_current_password(account, current, clock, "ssh_key")
     now = clock.now()
     with write_transaction():
         key = SshKey.get_or_none((SshKey.id == key_id) & (SshKey.account == account))
@@ -129,6 +140,14 @@ def remove_key(account: Account, key_id: int, clock: Clock) -> None:
         key.delete_instance()
         AuditEvent.record(now, Action.SSH_KEY_REMOVED, actor=account, account=account,
                           detail={"fingerprint": key.fingerprint})
+        _tell_owner(account, False, key, now)
+
+
+def _tell_owner(account: Account, added: bool, key: SshKey, now: dt.datetime) -> None:
+    """Inside the caller's transaction: mail the account's address that `key` was added or removed."""
+    stored = Account.get_by_id(account.id)
+    line = f"{key.fingerprint} {key.comment}".strip()
+    enqueue(stored.email, *mail_texts.ssh_key_changed(stored.name, stored.username, added, line), now)
 
 
 def remove_every_key(account_id: int, actor_id: int, reason: str, now: dt.datetime) -> list[str]:

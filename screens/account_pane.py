@@ -19,13 +19,21 @@ from textual.widgets import Button, Input, Label, Static
 from models.accounts import Account
 from models.changes import Batch, Kind, Topic
 from models.meanwhile import changed_by
-from models.profile import ContactChangedMeanwhile, change_password, contact_details, update_contact
+from models.email_change import confirm_email_change
+from models.profile import ContactChangedMeanwhile, ContactSaved, change_password, contact_details, update_contact
+from models.validation import FormErrors
+from screens.confirm_dialog import OneFieldDialog
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from screens.organisation_pane import edited, follow_stored
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, show_form_errors
 
 CONTACT_SAVED = "Uw gegevens zijn opgeslagen."
+CODE_SENT = ("We hebben een code gestuurd naar {new}. Vul die hier in; tot dan blijft {old} uw e-mailadres. Naar {old} "
+             "gaat een bericht dat u dit vroeg.")
+EMAIL_CHANGED = "Uw e-mailadres is gewijzigd. Uw andere sessies zijn beëindigd."
+EMAIL_NOT_CHANGED = ("Uw e-mailadres is niet gewijzigd. De code blijft 30 minuten geldig: sla het nieuwe adres "
+                     "opnieuw op voor een nieuwe code.")
 PASSWORD_CHANGED = "Uw wachtwoord is gewijzigd. Gebruik voortaan het nieuwe wachtwoord om in te loggen."
 KEYS_REMOVED = (" Uw SSH-sleutels ({count}) zijn verwijderd, zodat alleen wie het nieuwe wachtwoord kent nog "
                 "binnenkomt; voeg ze zo nodig opnieuw toe (F7 SSH-sleutels).")
@@ -95,6 +103,8 @@ class AccountPane(UnsavedChanges, DomainPane):
             with Vertical(id="contact-section"):
                 yield FormField("Naam", "name", required=True, value=self.account.name, max_length=300)
                 yield FormField("E-mailadres", "email", required=True, value=self.account.email, max_length=320)
+                yield FormField("Huidig wachtwoord (alleen voor een nieuw e-mailadres)", "contact_current",
+                                password=True, max_length=256)
                 with Horizontal(classes="buttons"):
                     yield Button("Gegevens opslaan", id="save-contact", variant="primary")
             yield Label("Wachtwoord wijzigen", classes="section-title")
@@ -141,10 +151,14 @@ class AccountPane(UnsavedChanges, DomainPane):
 
     # -- following changes made elsewhere ----------------------------------------------------------------
     def contact_fields(self) -> list[FormField]:
-        return list(self.query_one("#contact-section", Vertical).query(FormField))
+        """Name and email: what is stored and followed (not the current password beside them)."""
+        return [field for field in self.query_one("#contact-section", Vertical).query(FormField)
+                if field.field_id in LABELS]
 
     def password_fields(self) -> list[FormField]:
-        return list(self.query_one("#password-section", Vertical).query(FormField))
+        """Every password typed on this pane: the password section's and the one for a new email address."""
+        return [*self.query_one("#password-section", Vertical).query(FormField),
+                self.query_one("#contact_current-field", FormField)]
 
     @property
     def contact_edited(self) -> bool:
@@ -225,18 +239,41 @@ class AccountPane(UnsavedChanges, DomainPane):
         section = self.query_one("#contact-section", Vertical)
         values = {field.field_id: field.value for field in section.query(FormField)}
         account, clock, seen = self.account, self.app.clock, (self.loaded["name"], self.loaded["email"])
-        self.run_domain(lambda: update_contact(account, values["name"], values["email"], clock, seen),
-                        self.contact_saved, lambda refusal: self.refused(section, refusal))
 
-    def contact_saved(self, account: Account) -> None:
+        def save() -> ContactSaved:
+            try:
+                return update_contact(account, values["name"], values["email"], clock, seen,
+                                      current=values["contact_current"])
+            except FormErrors as refused:  # this form's own current-password field
+                raise FormErrors({"contact_current" if field == "current" else field: message
+                                  for field, message in refused.errors.items()}) from None
+
+        self.run_domain(save, self.contact_saved, lambda refusal: self.refused(section, refusal))
+
+    def contact_saved(self, saved: ContactSaved) -> None:
         self.busy = False
         section = self.query_one("#contact-section", Vertical)
         show_form_errors(section, {})
-        self.loaded = {"name": account.name, "email": account.email}
-        self.query_one("#name", Input).value = account.name
-        self.query_one("#email", Input).value = account.email
-        self.show_notice()
-        self.notify(CONTACT_SAVED)
+        self.query_one("#contact_current", Input).value = ""
+        self.loaded = {"name": saved.account.name, "email": self.loaded["email"]}
+        self.query_one("#name", Input).value = saved.account.name
+        if saved.code_sent_to is None:
+            self.show_notice()
+            self.notify(CONTACT_SAVED)
+            return
+        self.app.deliver_mail()
+        account, clock = self.account, self.app.clock
+        message = CODE_SENT.format(new=saved.code_sent_to, old=self.loaded["email"])
+        self.app.push_screen(OneFieldDialog("Nieuw e-mailadres bevestigen", message, "Code uit de e-mail", "code",
+                                            lambda code: confirm_email_change(account, code, clock)),
+                             self.email_confirmed)
+
+    def email_confirmed(self, account: Account | None) -> None:
+        if account is not None:
+            self.app.deliver_mail()  # the old address is told
+        self.query_one("#email", Input).value = self.loaded["email"] if account is None else account.email
+        self.load()
+        self.notify(EMAIL_CHANGED if account is not None else EMAIL_NOT_CHANGED, timeout=10)
 
     @on(Button.Pressed, "#save-password")
     def save_password(self) -> None:

@@ -17,7 +17,7 @@ from models.accounts import Account
 from models.clock import format_date, to_local
 from models.ssh_keys import SshKey, add_key, keys_of, remove_key
 from models.validation import FieldError, FormErrors
-from screens.dialogs import ConfirmDialog
+from screens.confirm_dialog import OneFieldDialog
 from screens.form import FormScreen
 from tui.plain import plain, visible
 from tui.widgets import DomainPane, FormField, PlainInput
@@ -135,22 +135,17 @@ class SshKeysPane(DomainPane):
         if key is None or self.busy:
             return
         message = (f"{key_name(key)} ({key.fingerprint}). Daarna kunt u met deze sleutel niet meer inloggen "
-                   "op inzage ssh.")
-        self.app.push_screen(ConfirmDialog("SSH-sleutel verwijderen?", message, "Verwijderen"),
-                             lambda yes: self.remove(key) if yes else None)
-
-    def remove(self, key: SshKey) -> None:
-        self.busy = True
+                   "op inzage ssh. Bevestig met uw huidige wachtwoord.")
         account, clock = self.account, self.app.clock
-        self.run_domain(lambda: remove_key(account, key.id, clock), self.removed, self.remove_refused)
+        self.app.push_screen(
+            OneFieldDialog("SSH-sleutel verwijderen?", message, "Huidig wachtwoord", "current",
+                           lambda current: remove_key(account, key.id, clock, current=current) or True,
+                           password=True),
+            self.removed)
 
-    def removed(self, _: None) -> None:
-        self.busy = False
-        self.notify(REMOVED)
-        self.load()
-
-    def remove_refused(self, refusal: Exception) -> None:
-        self.show_refusal(refusal)
+    def removed(self, done: bool | None) -> None:
+        if done:  # None: cancelled
+            self.notify(REMOVED)
         self.load()
 
     def domain_failed(self) -> None:
@@ -224,6 +219,8 @@ class AddKeyDialog(ModalScreen[SshKey | None], FormScreen):  # ModalScreen first
                          "computer.", classes="hint", markup=False)
             yield KeyField("Openbare sleutel", "public_key", required=True, placeholder="ssh-ed25519 AAAA… laptop",
                            max_length=MAX_PASTE)
+            yield FormField("Huidig wachtwoord (een sleutel opent uw account zonder wachtwoord)", "current",
+                            required=True, password=True, max_length=256)
             yield from self.buttons()
         yield Footer()
 
@@ -232,7 +229,7 @@ class AddKeyDialog(ModalScreen[SshKey | None], FormScreen):  # ModalScreen first
 
     def submit(self, values: dict[str, str]) -> SshKey:
         try:
-            return add_key(self.account, values["public_key"], self.app.clock)
+            return add_key(self.account, values["public_key"], self.app.clock, current=values["current"])
         except FieldError as error:
             raise FormErrors({"public_key": str(error)}) from None
 

@@ -146,3 +146,18 @@ def employers() -> Employers:
         staff=account("medewerker", Role.STAFF),
         test=professional("T.", "Test"),
     )
+
+
+def change_email(account: Account, address: str, clock, password: str = PASSWORD) -> Account:
+    """`account` moves to `address` as its owner does: the current password, then the code mailed there."""
+    import re
+
+    from models.email_change import confirm_email_change
+    from models.mail import OutgoingEmail
+    from models.profile import update_contact
+
+    update_contact(account, account.name, address, clock, current=password)
+    mail = (OutgoingEmail.select().where(OutgoingEmail.to_address == address.lower())
+            .order_by(OutgoingEmail.id.desc()).first())
+    [code] = re.findall(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", mail.body)
+    return confirm_email_change(account, code, clock)

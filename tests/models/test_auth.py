@@ -111,7 +111,7 @@ def keys(database, clock):
     """Kroon (Overvecht) and Jansen (Centrum) each registered an SSH key, Kroon's first."""
     people = story.employers()
     return {who: add_key(getattr(people, who), asyncssh.generate_private_key("ssh-ed25519").export_public_key(
-        "openssh").decode(), clock) for who in ("kroon", "jansen")}
+        "openssh").decode(), clock, current=story.PASSWORD) for who in ("kroon", "jansen")}
 
 
 @pytest.mark.parametrize(("via", "detail"), [("", {"method": "publickey"}),

@@ -41,7 +41,10 @@ def actor_named(world, who: str) -> Account:
 @pytest.mark.parametrize("who", ["verburg", "kroon", "jansen"])
 def test_every_employer_changes_their_own_contact_details(world, clock, who):
     actor = actor_named(world, who)
-    update_contact(actor, "  M.  de Boer ", "M.deBoer@Welzijn.nl", clock)
+    saved = update_contact(actor, "  M.  de Boer ", "M.deBoer@Welzijn.nl", clock, current=story.PASSWORD)
+    assert saved.code_sent_to == "m.deboer@welzijn.nl"
+    assert Account.get_by_id(actor.id).email == f"{who}@example.nl"  # not before the code is entered
+    story.change_email(actor, "M.deBoer@Welzijn.nl", clock)
     stored = Account.get_by_id(actor.id)
     assert (stored.name, stored.email) == ("M. de Boer", "m.deboer@welzijn.nl")
     assert (actor.name, actor.email) == ("M. de Boer", "m.deboer@welzijn.nl")  # the session follows
@@ -55,8 +58,8 @@ def test_a_contact_save_never_overwrites_details_changed_in_another_session(worl
         update_contact(world.kroon, "K. Kroon", "kroon@nieuw.nl", clock, expected=seen)
     assert refused.value.current == ("K. Kroon-Elders", seen[1])
     assert contact_details(world.kroon) == ("K. Kroon-Elders", seen[1])
-    update_contact(world.kroon, "K. Kroon", "kroon@nieuw.nl", clock, expected=refused.value.current)  # now seen
-    assert contact_details(world.kroon) == ("K. Kroon", "kroon@nieuw.nl")
+    update_contact(world.kroon, "K. Kroon", seen[1], clock, expected=refused.value.current)  # now seen
+    assert contact_details(world.kroon) == ("K. Kroon", seen[1])
 
 
 @pytest.mark.parametrize("who", ["staff", "professional"])
@@ -72,6 +75,49 @@ def test_wrong_contact_details_are_named(world, clock):
         update_contact(world.kroon, "", "geen-adres", clock)
     assert set(refused.value.errors) == {"name", "email"}
     assert Account.get_by_id(world.kroon.id).name == "Kroon"
+
+
+def test_a_new_email_asks_the_current_password_and_waits_for_the_code_sent_to_it(world, clock):
+    from models import OutgoingEmail
+    from models.email_change import WRONG_CODE, confirm_email_change
+
+    with pytest.raises(FormErrors) as refused:
+        update_contact(world.kroon, "Kroon", "kroon@elders.nl", clock)  # a session left unattended
+    assert set(refused.value.errors) == {"current"}
+    with pytest.raises(FormErrors) as refused:
+        update_contact(world.kroon, "Kroon", "kroon@elders.nl", clock, current="raden-maar")
+    assert refused.value.errors == {"current": wrong_password(4)}
+    assert not OutgoingEmail.select().exists() and Account.get_by_id(world.kroon.id).email == "kroon@example.nl"
+    update_contact(world.kroon, "Kroon", "kroon@elders.nl", clock, current=story.PASSWORD)
+    to_new, to_old = OutgoingEmail.select().order_by(OutgoingEmail.id)
+    assert to_new.to_address == "kroon@elders.nl" and to_old.to_address == "kroon@example.nl"
+    assert "kroon@elders.nl" in to_old.body and "code" in to_new.body
+    with pytest.raises(FormErrors) as refused:
+        confirm_email_change(world.kroon, "AAAAA-BBBBB", clock)
+    assert refused.value.errors == {"code": WRONG_CODE}
+    other = authenticate("kroon", story.PASSWORD, clock).account  # Kroon elsewhere
+    story.change_email(world.kroon, "kroon@elders.nl", clock)
+    assert Account.get_by_id(world.kroon.id).email == "kroon@elders.nl"
+    told = OutgoingEmail.select().where(OutgoingEmail.to_address == "kroon@example.nl").order_by(OutgoingEmail.id.desc())
+    assert "gewijzigd in kroon@elders.nl" in told.first().body  # the old address is told, again
+    with pytest.raises(SessionEnded):
+        require_usable(other)  # where reset codes go changed: the other sessions end
+    require_usable(world.kroon)  # this one stays
+
+
+def test_an_email_code_expires_and_works_once(world, clock):
+    import datetime as dt
+    import re
+
+    from models import OutgoingEmail
+    from models.email_change import confirm_email_change
+
+    update_contact(world.kroon, "Kroon", "kroon@elders.nl", clock, current=story.PASSWORD)
+    [code] = re.findall(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", OutgoingEmail.get(OutgoingEmail.to_address == "kroon@elders.nl").body)
+    clock.advance(dt.timedelta(minutes=30))
+    with pytest.raises(FormErrors):
+        confirm_email_change(world.kroon, code, clock)
+    assert Account.get_by_id(world.kroon.id).email == "kroon@example.nl"
 
 
 def test_a_removed_branchs_manager_changes_nothing(world, clock):
@@ -99,8 +145,8 @@ def test_a_new_password_removes_every_ssh_key_and_the_owner_is_mailed_which(worl
 
     keys = [asyncssh.generate_private_key("ssh-ed25519", comment=name) for name in ("laptop", "aanvaller")]
     for key in keys:
-        add_key(world.kroon, key.export_public_key().decode(), clock)
-    other = add_key(world.verburg, keys[0].export_public_key().decode(), clock)  # Verburg's own stays
+        add_key(world.kroon, key.export_public_key().decode(), clock, current=story.PASSWORD)
+    other = add_key(world.verburg, keys[0].export_public_key().decode(), clock, current=story.PASSWORD)  # Verburg's own stays
     removed = change_password(world.kroon, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
     assert [entry.split()[1] for entry in removed] == ["laptop", "aanvaller"]
     assert list(SshKey.select()) == [other]

@@ -56,7 +56,7 @@ def reset_by_code(acting, world, clock):
 
 
 def change_email_in(acting, world, clock):
-    update_contact(acting, "Kroon", "kroon@elders.nl", clock)
+    story.change_email(acting, "kroon@elders.nl", clock)
 
 
 def lock_by_guessing(acting, world, clock):

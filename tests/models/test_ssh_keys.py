@@ -31,7 +31,7 @@ def ed25519() -> asyncssh.SSHKey:
 
 def test_a_public_key_is_stored_with_its_fingerprint_and_audited(database, clock, ed25519):
     kroon = manager("kroon")
-    key = add_key(kroon, public_line(ed25519), clock)
+    key = add_key(kroon, public_line(ed25519), clock, current=story.PASSWORD)
     assert key.fingerprint == ed25519.get_fingerprint("sha256") and key.comment == "laptop"
     assert key.key_type == "ssh-ed25519" and [k.id for k in keys_of(kroon)] == [key.id]
     event = AuditEvent.get(AuditEvent.action == Action.SSH_KEY_ADDED)
@@ -58,7 +58,7 @@ def test_a_private_key_is_refused_and_not_stored(database, clock, ed25519):
     kroon = manager("kroon")
     private = ed25519.export_private_key("openssh").decode()
     with pytest.raises(FieldError, match="privésleutel"):
-        add_key(kroon, private, clock)
+        add_key(kroon, private, clock, current=story.PASSWORD)
     assert SshKey.select().count() == 0 and AuditEvent.select().count() == 0
 
 
@@ -72,19 +72,19 @@ def test_short_rsa_and_dsa_keys_are_refused():
 
 def test_the_same_key_twice_is_refused(database, clock, ed25519):
     kroon = manager("kroon")
-    add_key(kroon, public_line(ed25519), clock)
+    add_key(kroon, public_line(ed25519), clock, current=story.PASSWORD)
     with pytest.raises(FieldError, match="al bij uw account"):
-        add_key(kroon, public_line(ed25519, "ander"), clock)
+        add_key(kroon, public_line(ed25519, "ander"), clock, current=story.PASSWORD)
 
 
 def test_only_the_owner_removes_a_key(database, clock, ed25519):
     kroon = manager("kroon")
     jansen = manager("jansen")
-    key = add_key(kroon, public_line(ed25519), clock)
+    key = add_key(kroon, public_line(ed25519), clock, current=story.PASSWORD)
     with pytest.raises(AccessDenied):
-        remove_key(jansen, key.id, clock)
+        remove_key(jansen, key.id, clock, current=story.PASSWORD)
     assert SshKey.select().count() == 1
-    remove_key(kroon, key.id, clock)
+    remove_key(kroon, key.id, clock, current=story.PASSWORD)
     assert SshKey.select().count() == 0
     assert AuditEvent.select().where(AuditEvent.action == Action.SSH_KEY_REMOVED).count() == 1
 
@@ -92,7 +92,7 @@ def test_only_the_owner_removes_a_key(database, clock, ed25519):
 def test_a_key_signs_in_only_its_own_account(database, clock, ed25519):
     kroon = manager("kroon")
     manager("jansen")
-    stored = add_key(kroon, public_line(ed25519), clock)
+    stored = add_key(kroon, public_line(ed25519), clock, current=story.PASSWORD)
     offered = asyncssh.import_public_key(public_line(ed25519))
     assert registered_key("KROON", offered).id == stored.id
     assert registered_key("jansen", offered) is None
@@ -106,7 +106,7 @@ def test_a_key_signs_in_only_its_own_account(database, clock, ed25519):
 
 def test_a_locked_account_cannot_use_its_key(database, clock, ed25519):
     kroon = manager("kroon")
-    stored = add_key(kroon, public_line(ed25519), clock)
+    stored = add_key(kroon, public_line(ed25519), clock, current=story.PASSWORD)
     for _ in range(5):
         authenticate("kroon", "fout-fout-fout", clock, via="ssh 127.0.0.1")
     assert key_login("kroon", stored.id, clock).status == LoginStatus.FAILED
@@ -118,7 +118,7 @@ def test_a_key_of_a_pending_organisation_account_is_refused(database, clock, ed2
     pending = story.organisation("Nog Niet BV", status="pending")
     manager = story.branch(pending, "Hoofdvestiging", "nieuw", role="contact_person", admin=True).manager
     with pytest.raises(AccessDenied, match="goedgekeurde organisatie"):
-        add_key(manager, public_line(ed25519), clock)  # an applicant cannot act yet ...
+        add_key(manager, public_line(ed25519), clock, current=story.PASSWORD)  # an applicant cannot act yet ...
     parsed = parse_public_key(public_line(ed25519))
     stored = SshKey.create(account=manager, key_type=parsed.key_type, key_data=parsed.key_data,
                            fingerprint=parsed.fingerprint, comment="", created_at=clock.now())
@@ -167,5 +167,5 @@ async def test_a_ticket_carries_when_its_connection_authenticated_and_the_app_co
 
 def test_control_characters_in_a_comment_are_dropped(database, clock, ed25519):
     kroon = manager("kroon")
-    key = add_key(kroon, public_line(ed25519, "werk\x1b[2J\x07laptop"), clock)
+    key = add_key(kroon, public_line(ed25519, "werk\x1b[2J\x07laptop"), clock, current=story.PASSWORD)
     assert key.comment == "werk[2Jlaptop"

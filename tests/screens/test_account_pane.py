@@ -1,18 +1,28 @@
 """Account: own contact details and changing the password through the pane."""
 from __future__ import annotations
 
+import re
+
 from textual.widgets import Input
 
 from models import Account
 from models.auth import authenticate
+from models.mail import outbox_messages, read_outbox_message
 from models.profile import wrong_password
-from screens.account_pane import CONTACT_SAVED, PASSWORD_CHANGED, AccountPane
+from screens.account_pane import CONTACT_SAVED, EMAIL_CHANGED, PASSWORD_CHANGED, AccountPane
+from screens.confirm_dialog import OneFieldDialog
 from tests import story
-from tests.screens.helpers import error_of, fill, notifications, settle
+from tests.screens.helpers import error_of, fill, notifications, notified, screen_text, settle
 from tests.screens.panes import show_pane
 from tests.screens.test_login import app_for
 
 NEW_PASSWORD = "zonnebloem-op-de-dijk"
+
+
+def code_in_outbox(outbox, address: str) -> str:
+    """The code in the newest message to `address`, as its owner reads it."""
+    entry = next(entry for entry in outbox_messages(outbox) if entry.to == address)
+    return re.search(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", read_outbox_message(outbox, entry.path.name)).group(0)
 
 
 async def test_the_pane_shows_and_saves_the_own_contact_details(sqlite_db, clock, tmp_path):
@@ -26,15 +36,44 @@ async def test_the_pane_shows_and_saves_the_own_contact_details(sqlite_db, clock
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "geen geldig e-mailadres" in error_of(app, "email")
-        await fill(pilot, name="D. Kroon", email="D.Kroon@Welzijn.nl")
+        await fill(pilot, name="D. Kroon", email="kroon@example.nl")  # the name alone: no password asked
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert CONTACT_SAVED in notifications(app)
         assert error_of(app, "email") == ""
-        assert app.screen.query_one("#email", Input).value == "d.kroon@welzijn.nl"
     stored = Account.get_by_id(world.kroon.id)
-    assert (stored.name, stored.email) == ("D. Kroon", "d.kroon@welzijn.nl")
+    assert (stored.name, stored.email) == ("D. Kroon", "kroon@example.nl")
     assert app.account.name == "D. Kroon"  # the session shows the new name
+
+
+async def test_a_new_email_asks_the_password_then_the_code_sent_to_it(sqlite_db, clock, tmp_path):
+    world = story.employers()
+    app = app_for(clock, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_pane(pilot, AccountPane, world.kroon)
+        await fill(pilot, email="D.Kroon@Welzijn.nl")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "huidige wachtwoord" in error_of(app, "contact_current")  # next to this part's own field
+        await fill(pilot, contact_current=story.PASSWORD)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OneFieldDialog) and "d.kroon@welzijn.nl" in screen_text(app)
+        assert Account.get_by_id(world.kroon.id).email == "kroon@example.nl"  # not yet
+        await fill(pilot, code="AAAAA-BBBBB")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "klopt niet" in error_of(app, "code")
+        await fill(pilot, code=code_in_outbox(tmp_path / "outbox", "d.kroon@welzijn.nl"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await notified(pilot, EMAIL_CHANGED)
+        assert app.screen.query_one("#email", Input).value == "d.kroon@welzijn.nl"
+        assert app.screen.query_one("#contact_current", Input).value == ""
+        await settle(pilot)  # the mail worker
+    assert Account.get_by_id(world.kroon.id).email == "d.kroon@welzijn.nl"
+    told = [entry.subject for entry in outbox_messages(tmp_path / "outbox") if entry.to == "kroon@example.nl"]
+    assert len(told) == 2  # the old address: asked, then changed
 
 
 async def test_a_wrong_current_password_is_refused_then_the_right_one_works(sqlite_db, clock, tmp_path):

@@ -8,7 +8,7 @@ import sys
 
 from textual.widgets import DataTable, Input, Static
 
-from models import Account, Branch, Organisation
+from models import Account, Branch, Organisation, OutgoingEmail
 from models.branches import rename_branch, save_roles
 from models.db import is_sqlite
 from models.inzage import GrantChanges, save_changes
@@ -17,6 +17,7 @@ from screens.account_pane import CONTACT_SAVED, AccountPane
 from screens.account_pane import NOT_SAVED_MEANWHILE as CONTACT_NOT_SAVED
 from screens.branches import KEPT as ROLES_KEPT
 from screens.branches import PENDING, READ_ONLY, ROLES_SAVED, BranchesPane
+from screens.confirm_dialog import OneFieldDialog
 from screens.dialogs import ConfirmDialog
 from screens.employer import EmployerScreen
 from screens.login import LoginScreen
@@ -274,13 +275,18 @@ async def test_contact_details_follow_another_session_and_typed_ones_stay(sqlite
         await eventually(pilot, lambda: value(app, "name") == "Dirk Kroon")
         assert value(app, "email") == "d.kroon@welzijn.nl"
         assert "Intussen gewijzigd in een andere sessie (Naam)." in pane_text(pane)
+        app.screen.query_one("#contact_current", Input).value = story.PASSWORD  # a new address asks for it
         app.screen.query_one("#email", Input).focus()
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert value(app, "name") == "Dirk Kroon" and value(app, "email") == "d.kroon@welzijn.nl"
+        assert isinstance(app.screen, OneFieldDialog)  # the code sent to the new address is asked for
+        await pilot.press("escape")
+        await settle(pilot)
+        assert value(app, "name") == "Dirk Kroon" and value(app, "email") == "kroon@example.nl"
         assert "Intussen gewijzigd" not in pane_text(pane)
     stored = Branch.get_by_id(world.overvecht.id).manager
-    assert (stored.name, stored.email) == ("Dirk Kroon", "d.kroon@welzijn.nl")
+    assert (stored.name, stored.email) == ("Dirk Kroon", "kroon@example.nl")
+    assert OutgoingEmail.select().where(OutgoingEmail.to_address == "d.kroon@welzijn.nl").exists()
 
 
 async def test_a_contact_save_over_a_change_not_shown_yet_is_refused(sqlite_db, clock, tmp_path):
@@ -289,6 +295,7 @@ async def test_a_contact_save_over_a_change_not_shown_yet_is_refused(sqlite_db, 
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await show_pane(pilot, AccountPane, world.kroon)  # on a bare screen: no live updates
         app.screen.query_one("#email", Input).value = "d.kroon@welzijn.nl"
+        app.screen.query_one("#contact_current", Input).value = story.PASSWORD
         app.screen.query_one("#email", Input).focus()
         update_contact(Account.get_by_id(world.kroon.id), "Dirk Kroon", "kroon@example.nl", clock)  # elsewhere
         await pilot.press("ctrl+s")
@@ -297,8 +304,9 @@ async def test_a_contact_save_over_a_change_not_shown_yet_is_refused(sqlite_db, 
         assert (value(app, "name"), value(app, "email")) == ("Dirk Kroon", "d.kroon@welzijn.nl")
         assert "Intussen gewijzigd in een andere sessie (Naam)." in pane_text(pane)
         assert Account.get_by_id(world.kroon.id).email == "kroon@example.nl"
-        await pilot.press("ctrl+s")  # told: now it saves
+        await pilot.press("ctrl+s")  # told: now it saves, and asks the code sent to the new address
         await settle(pilot)
-        assert CONTACT_SAVED in notifications(app)
+        assert isinstance(app.screen, OneFieldDialog)
     stored = Account.get_by_id(world.kroon.id)
-    assert (stored.name, stored.email) == ("Dirk Kroon", "d.kroon@welzijn.nl")
+    assert (stored.name, stored.email) == ("Dirk Kroon", "kroon@example.nl")
+    assert OutgoingEmail.select().where(OutgoingEmail.to_address == "d.kroon@welzijn.nl").exists()

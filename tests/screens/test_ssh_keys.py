@@ -8,7 +8,7 @@ from textual.widgets import Button, DataTable, Input
 
 from models import SshKey
 from models.ssh_keys import add_key, remove_key
-from screens.dialogs import ConfirmDialog
+from screens.confirm_dialog import OneFieldDialog
 from screens.employer import EmployerScreen
 from screens.professional import ProfessionalScreen
 from screens.ssh_keys import ADDED, NO_KEYS, REMOVED, AddKeyDialog, KeyInput, SshKeysScreen
@@ -104,7 +104,7 @@ async def test_adding_a_key_lists_it_with_its_fingerprint(database, clock, tmp_p
         await pilot.pause()
         assert isinstance(app.screen, AddKeyDialog)
         assert app.focused is app.screen.query_one("#public_key", Input)
-        await fill(pilot, public_key=public_line(key))
+        await fill(pilot, public_key=public_line(key), current=story.PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SshKeysScreen)
@@ -134,12 +134,12 @@ async def test_a_bad_paste_is_explained_next_to_the_field_and_kept(database, clo
         assert app.screen.query_one("#public_key", Input).value == "ssh-ed25519 dit-is-geen-sleutel laptop"
         assert app.focused is app.screen.query_one("#public_key", Input)
 
-        await fill(pilot, public_key=public_line(key))
+        await fill(pilot, public_key=public_line(key), current=story.PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("n")  # the same key once more
         await pilot.pause()
-        await fill(pilot, public_key=public_line(key, "tweede keer"))
+        await fill(pilot, public_key=public_line(key, "tweede keer"), current=story.PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         assert error_of(app, "public_key") == "Deze sleutel staat al bij uw account."
@@ -163,7 +163,7 @@ async def test_a_pasted_private_key_is_refused_and_never_shown(database, clock, 
         field = app.screen.query_one("#public_key", Input)
         assert field.value == "-----BEGIN OPENSSH PRIVATE KEY-----"  # only its first line lands in the field
         assert secret_line not in "\n".join(screen_lines(app))
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, AddKeyDialog)
         assert "Dit is een privésleutel" in error_of(app, "public_key")
@@ -185,6 +185,8 @@ async def test_a_key_pasted_over_several_lines_is_taken_as_one(sqlite_db, clock,
         await pilot.press("n")
         await pilot.pause()
         await paste(pilot, f"{kind} {blob[:40]}\n{blob[40:]} werk-laptop\n")
+        await pilot.press("enter")  # on to the current password
+        await fill(pilot, current=story.PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SshKeysScreen)
@@ -195,15 +197,15 @@ async def test_removing_a_key_asks_first_and_cancel_keeps_it(database, clock, tm
     cast = story.employers()
     kroon = cast.kroon
     kept, removed = new_key(), new_key()
-    add_key(kroon, public_line(kept, "thuis"), clock)
-    add_key(kroon, public_line(removed, "oude laptop"), clock)
+    add_key(kroon, public_line(kept, "thuis"), clock, current=story.PASSWORD)
+    add_key(kroon, public_line(removed, "oude laptop"), clock, current=story.PASSWORD)
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_keys(app, pilot, cast, "kroon")
         assert [row[2] for row in key_rows(app)] == ["thuis", "oude laptop"]
         await pilot.press("down", "delete")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, OneFieldDialog)
         assert "oude laptop" in visible_text(app) and removed.get_fingerprint("sha256") in visible_text(app)
         await pilot.press("escape")  # Annuleren
         await settle(pilot)
@@ -213,7 +215,8 @@ async def test_removing_a_key_asks_first_and_cancel_keeps_it(database, clock, tm
 
         await pilot.press("delete")
         await pilot.pause()
-        await pilot.click("#confirm")
+        await fill(pilot, current=story.PASSWORD)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SshKeysScreen)
         assert REMOVED in notifications(app)
@@ -221,7 +224,8 @@ async def test_removing_a_key_asks_first_and_cancel_keeps_it(database, clock, tm
 
         await pilot.press("delete")
         await pilot.pause()
-        await pilot.click("#confirm")
+        await fill(pilot, current=story.PASSWORD)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert NO_KEYS in visible_text(app)
     assert SshKey.select().count() == 0
@@ -229,14 +233,15 @@ async def test_removing_a_key_asks_first_and_cancel_keeps_it(database, clock, tm
 
 async def test_a_key_removed_elsewhere_meanwhile_gives_a_calm_warning(sqlite_db, clock, tmp_path):
     cast = story.employers()
-    key = add_key(cast.kroon, public_line(new_key()), clock)
+    key = add_key(cast.kroon, public_line(new_key()), clock, current=story.PASSWORD)
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_keys(app, pilot, cast, "kroon")
-        remove_key(cast.kroon, key.id, clock)  # in another session
+        remove_key(cast.kroon, key.id, clock, current=story.PASSWORD)  # in another session
         await pilot.press("delete")
         await pilot.pause()
-        await pilot.click("#confirm")
+        await fill(pilot, current=story.PASSWORD)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Deze sleutel staat niet (meer) bij uw account." in notifications(app)
         assert NO_KEYS in visible_text(app)
@@ -250,7 +255,7 @@ async def test_markup_in_a_comment_is_shown_as_typed(database, clock, tmp_path):
         await open_keys(app, pilot, cast, "test")
         await pilot.press("n")
         await pilot.pause()
-        await fill(pilot, public_key=public_line(key, "[bold]x[/]"))
+        await fill(pilot, public_key=public_line(key, "[bold]x[/]"), current=story.PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         assert key_rows(app)[0][2] == "[bold]x[/]"
@@ -262,7 +267,7 @@ async def test_markup_in_a_comment_is_shown_as_typed(database, clock, tmp_path):
 
 async def test_keys_are_per_account(sqlite_db, clock, tmp_path):
     cast = story.employers()
-    add_key(cast.verburg, public_line(new_key(), "van verburg"), clock)
+    add_key(cast.verburg, public_line(new_key(), "van verburg"), clock, current=story.PASSWORD)
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_keys(app, pilot, cast, "kroon")

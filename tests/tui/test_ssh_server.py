@@ -177,7 +177,7 @@ async def test_a_dropped_connection_leaves_no_process(server):
 
 async def test_a_registered_key_signs_in_and_another_key_does_not(server, people):
     key = asyncssh.generate_private_key("ssh-ed25519")
-    add_key(people.kroon, key.export_public_key().decode(), Clock())
+    add_key(people.kroon, key.export_public_key().decode(), Clock(), current=story.PASSWORD)
     async with connect(server, "kroon", key=key) as conn:
         terminal = await open_app(conn)
         await terminal.wait_for("vestigingsmanager")
@@ -193,7 +193,7 @@ async def test_a_registered_key_signs_in_and_another_key_does_not(server, people
 @pytest.mark.skipif(shutil.which("ssh") is None, reason="the OpenSSH client is not installed")
 async def test_the_openssh_client_gets_the_app_with_a_key(server, people, tmp_path):
     key = asyncssh.generate_private_key("ssh-ed25519")
-    add_key(people.test.accounts.get(), key.export_public_key().decode(), Clock())
+    add_key(people.test.accounts.get(), key.export_public_key().decode(), Clock(), current=story.PASSWORD)
     identity = tmp_path / "id_ed25519"
     identity.write_bytes(key.export_private_key())
     identity.chmod(0o600)
@@ -251,7 +251,7 @@ async def test_a_key_added_in_a_session_no_longer_opens_the_app_after_a_password
     """The outside test's attack: from a session left unattended, add a key; the owner resets the password
     by code; the key must not open the app (real OpenSSH client), and the owner's mail names it."""
     key = asyncssh.generate_private_key("ssh-ed25519", comment="aanvaller")
-    add_key(people.kroon, key.export_public_key().decode(), Clock())
+    add_key(people.kroon, key.export_public_key().decode(), Clock(), current=story.PASSWORD)
     async with connect(server, "kroon", key=key):
         pass  # it works before the reset
     request_login_details("kroon@example.nl", Clock())
@@ -290,7 +290,7 @@ async def test_an_account_change_closes_a_connection_with_no_app_open(watched):
 
 async def test_an_account_change_closes_a_key_login_and_its_app(watched, people):
     key = asyncssh.generate_private_key("ssh-ed25519")
-    add_key(people.kroon, key.export_public_key().decode(), Clock())
+    add_key(people.kroon, key.export_public_key().decode(), Clock(), current=story.PASSWORD)
     async with connect(watched, "kroon", key=key) as conn:
         terminal = await open_app(conn)
         await terminal.wait_for("vestigingsmanager")
