@@ -13,6 +13,7 @@ from models.organisations import Branch, ManagerRole, Organisation, Organisation
 from models.professionals import Activity, NormRule, Professional, Register, Registration, RegistrationPeriod
 from models.ssh_keys import SshKey
 from models.tickets import SessionTicket
+from models.two_factor import RecoveryCode, SecondFactor
 
 # In dependency order, as the initial migration creates them.
 ALL_MODELS = [
@@ -33,6 +34,8 @@ ALL_MODELS = [
     SessionTicket,
     ChangeFeed,
     EmailChange,
+    SecondFactor,
+    RecoveryCode,
 ]
 
 __all__ = [
@@ -47,6 +50,8 @@ __all__ = [
     "AuditEvent",
     "ChangeFeed",
     "EmailChange",
+    "RecoveryCode",
+    "SecondFactor",
     "Branch",
     "ManagerRole",
     "NormRule",

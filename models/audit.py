@@ -46,6 +46,7 @@ class Action(StrEnum):
     SSH_KEY_ADDED = "ssh_key_added"
     SSH_KEY_REMOVED = "ssh_key_removed"
     EMAIL_CHANGE_REQUESTED = "email_change_requested"  # a code went to the new address; the email changes on it
+    TWO_FACTOR_CHANGED = "two_factor_changed"  # detail: {"on": true/false}
 
 
 class AuditEvent(BaseModel):

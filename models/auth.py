@@ -13,6 +13,7 @@ from models.organisations import Branch, Organisation, OrganisationStatus
 from models.passwords import hash_password, needs_rehash, verify_password
 from models.sessions import end_sessions
 from models.ssh_keys import SshKey, mark_used
+from models.two_factor import check_code, has_second_factor
 
 MAX_FAILURES = 5  # failed logins within FAILURE_WINDOW lock the account ...
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -22,6 +23,7 @@ LOCK_DURATION = dt.timedelta(minutes=15)  # ... for this long (staff can unlock 
 class LoginStatus(StrEnum):
     OK = "ok"
     FAILED = "failed"  # wrong password, unknown user or locked: deliberately one answer
+    NEEDS_CODE = "needs_code"  # right password; the account signs in with a code too: ask it, then try again
     PENDING = "pending"  # right password, organisation not yet approved
     REJECTED = "rejected"  # right password, application rejected (reason given)
 
@@ -38,12 +40,15 @@ class LoginResult:
 
 
 @retry_on_conflict
-def authenticate(username: str, password: str, clock: Clock, via: str = "") -> LoginResult:
+def authenticate(username: str, password: str, clock: Clock, via: str = "", code: str | None = None) -> LoginResult:
     """Check credentials. Slow by design (argon2id): call it from a worker thread.
 
     An unknown username costs the same hashing work as a wrong password, a locked
     account gives the same answer as a wrong password, and every attempt is audited
     (`via` says where from, e.g. "ssh 10.0.0.5"; empty for the app's own login screen).
+    An account with a second factor (models/two_factor) answers NEEDS_CODE to the right password
+    without `code`; with it, the password and the code are checked together, and a wrong code is
+    a failed login like a wrong password.
     """
     origin = {"via": via} if via else {}
     key = Account.lookup_key(username)
@@ -61,6 +66,12 @@ def authenticate(username: str, password: str, clock: Clock, via: str = "") -> L
         if not password_ok or account.password_hash != found.password_hash:
             count_failure(account, now, origin)
             return LoginResult(LoginStatus.FAILED)
+        if has_second_factor(account.id):
+            if code is None:
+                return LoginResult(LoginStatus.NEEDS_CODE)
+            if not check_code(account.id, code, clock):
+                count_failure(account, now, {**origin, "second_factor": True})
+                return LoginResult(LoginStatus.FAILED)
         account.failed_logins, account.first_failed_at = 0, None
         account.password_failures = 0  # the password typed right: the Account tab's tries are back
         if needs_rehash(account.password_hash):

@@ -116,3 +116,13 @@ def ssh_key_changed(name: str, username: str, added: bool, key: str) -> tuple[st
         "Hebt u dit niet zelf gedaan? Wijzig dan uw wachtwoord (dat verwijdert alle sleutels) en neem contact op "
         "met Registerplein." + SIGNATURE,
     )
+
+
+def two_factor_changed(name: str, username: str, on: bool) -> tuple[str, str]:
+    """To the account's address: inloggen met een code went on or off."""
+    state = "aangezet" if on else "uitgezet"
+    return (
+        f"Inloggen met een code is {state} voor uw account in inzage",
+        f"Beste {name},\n\nVoor uw account {username} is inloggen met een code uit een app {state}.\n\nHebt u dit "
+        "niet zelf gedaan? Wijzig dan uw wachtwoord en neem contact op met Registerplein." + SIGNATURE,
+    )

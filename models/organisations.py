@@ -89,9 +89,12 @@ def approved_organisations(search: str = "", limit: int = 50) -> list[Organisati
 def password_context(account: Account) -> dict:
     """What a password may not contain besides the username (models.validation.check_password):
     the account's name and email and, for an employer, the organisation's name and the names of the
-    branches it manages (removed ones too: the name is still the account's own)."""
+    branches it manages (removed ones too: the name is still the account's own); and whether it signs in
+    with a code too (then 8 characters are enough, NIST SP 800-63B-4)."""
     rows = list(Branch.select(Branch.name, Organisation.name.alias("organisation")).join(Organisation)
                 .where(Branch.manager == account.id).dicts())
+    from models.two_factor import has_second_factor  # it reads accounts as models.access does, which reads this
+
     return {"name": account.name, "email": account.email,
             "organisation": rows[0]["organisation"] if rows else "",
-            "places": tuple(row["name"] for row in rows)}
+            "places": tuple(row["name"] for row in rows), "has_second_factor": has_second_factor(account.id)}

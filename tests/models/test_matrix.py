@@ -10,6 +10,7 @@ written once per kind of operation; the cases are generated from it.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import inspect
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
+import pyotp
 import pytest
 
 import models
@@ -58,6 +60,7 @@ from models.staff import (
 )
 from models.tickets import issue_ticket
 from models.email_change import confirm_email_change
+from models.two_factor import SecondFactor, confirm_enrolment, start_enrolment, turn_off
 from tests import story
 from tests.rollback import rolled_back
 
@@ -250,8 +253,26 @@ OPERATIONS: dict[str, tuple[set[str], Op]] = {
     "add an own SSH key": (ANY_USABLE, lambda w, a, c: add_key(a, _KEY, c, current=story.PASSWORD)),
     "remove Test's SSH key (by id)": ({PROFESSIONAL}, lambda w, a, c: remove_key(a, w.test_key, c, current=story.PASSWORD)),
     "start an SSH session (ticket)": (ANY_USABLE, lambda w, a, c: issue_ticket(a, c)),
+    "set up an own second factor": (ANY_USABLE, lambda w, a, c: _reached(len(confirm_enrolment(
+        a, _code_for(start_enrolment(a, story.PASSWORD, c).secret, c), c)) == 10)),
+    "turn an own second factor off": (ANY_USABLE - {STAFF}, lambda w, a, c: turn_off(
+        a, story.PASSWORD, _enrolled_next_code(a, c), c)),
 }
 _KEY = _public_line()
+
+
+def _code_for(secret: str, clock) -> str:
+    return pyotp.TOTP(secret).at(clock.now())
+
+
+def _enrolled_next_code(account, clock) -> str:
+    """Set up a second factor as the account itself may (not staff here: they may not turn it off at all),
+    and the app's next code; "000000" when the account could not set one up."""
+    if account.role != Role.STAFF:
+        with contextlib.suppress(AccessDenied):  # a locked or unapproved account cannot set it up either
+            confirm_enrolment(account, _code_for(start_enrolment(account, story.PASSWORD, clock).secret, clock), clock)
+    factor = SecondFactor.get_or_none(SecondFactor.account == account.id)
+    return pyotp.TOTP(factor.secret).at(clock.now() + dt.timedelta(seconds=30)) if factor else "000000"
 
 
 def _email_code(account, clock) -> str:
@@ -275,6 +296,7 @@ NOT_OPERATIONS = {
     "why_ended": "require_usable said rather than raised: the SSH server's check of its own connections",
     "require_current_password": "the re-authentication inside update_contact, add_key, remove_key, change_password",
     "request_email_change": "called by update_contact (in the matrix) when the address changes",
+    "second_factor_required": "the rule that staff need a second factor: read by the screens and turn_off",
 }
 CASES = [(operation, actor) for operation in OPERATIONS for actor in ACTORS]
 

@@ -36,7 +36,7 @@ def test_a_new_database_is_empty_then_current(tmp_path):
     assert inspect_schema(database).state == SchemaState.EMPTY
     assert migrate(database) == ["0001_initial", "0002_codes_mail_lockout", "0003_branches_versions",
                                "0004_ssh_keys_tickets", "0005_change_feed", "0006_session_version",
-                               "0007_session_end_reason", "0008_audit_actor_name", "0009_tries_per_account"]
+                               "0007_session_end_reason", "0008_audit_actor_name", "0009_tries_per_account", "0010_email_change", "0011_two_factor"]
     assert inspect_schema(database).state == SchemaState.CURRENT
     assert migrate(database) == []  # nothing pending on a current database
 
@@ -276,7 +276,7 @@ def test_upgrading_from_the_first_schema_keeps_the_data(tmp_path):
                          "'Nederland', 'pending', '2026-01-01 00:00:00')")
     assert migrate(database) == ["0002_codes_mail_lockout", "0003_branches_versions",
                                "0004_ssh_keys_tickets", "0005_change_feed", "0006_session_version",
-                               "0007_session_end_reason", "0008_audit_actor_name", "0009_tries_per_account"]
+                               "0007_session_end_reason", "0008_audit_actor_name", "0009_tries_per_account", "0010_email_change", "0011_two_factor"]
     account = Account.get(Account.username == "medewerker")
     assert (account.name, account.first_failed_at, account.session_version) == ("M", None, 1)
     assert Organisation.get().version == 1
