@@ -8,7 +8,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Label, Static
 
 from models.auth import LoginResult, LoginStatus, authenticate
-from models.validation import FormChecker
+from models.validation import FormChecker, FormErrors
+from screens.confirm_dialog import OneFieldDialog
 from screens.form import FormScreen
 from tui import config
 from tui.plain import plain, visible
@@ -19,6 +20,9 @@ WRONG_CREDENTIALS = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en w
 PENDING = ("Uw aanvraag voor een werkgeversaccount is nog in behandeling bij Registerplein. U krijgt een e-mail "
            "zodra die is beoordeeld; daarna kunt u inloggen.")
 REJECTED = "Registerplein heeft uw aanvraag voor een werkgeversaccount afgewezen. De reden: {reason}"
+ASK_CODE = "Uw account vraagt na het wachtwoord een code. Vul de code van zes cijfers in die uw app nu toont."
+WRONG_CODE = ("Inloggen is niet gelukt: deze code klopt niet of is al gebruikt. Wacht op de volgende code. Na 5 "
+              "mislukte pogingen wordt het account 15 minuten geblokkeerd.")
 
 
 class LoginScreen(FormScreen):
@@ -102,6 +106,19 @@ class LoginScreen(FormScreen):
         self.set_message("")
         super().action_submit()
 
+    def ask_code(self, username: str, password: str) -> None:
+        """The password was right and the account signs in with a code too: ask it, and check both again."""
+        clock = self.app.clock
+
+        def with_code(code: str) -> LoginResult:
+            result = authenticate(username, password, clock, code=code)
+            if result.status == LoginStatus.FAILED:
+                raise FormErrors({"code": WRONG_CODE})
+            return result
+
+        self.app.push_screen(OneFieldDialog("Code uit uw app", ASK_CODE, "Code (of een herstelcode)", "code",
+                                            with_code), self.done)
+
     def submit(self, values: dict[str, str]) -> LoginResult:
         checker = FormChecker()
         if not values["username"].strip():
@@ -111,8 +128,15 @@ class LoginScreen(FormScreen):
         checker.raise_if_any()
         return authenticate(values["username"], values["password"], self.app.clock)
 
-    def done(self, result: LoginResult) -> None:
+    def done(self, result: LoginResult | None) -> None:
         password = self.query_one("#password-field", FormField).input
+        if result is None:  # the code was not given: start again
+            password.value = ""
+            password.focus()
+            return
+        if result.status == LoginStatus.NEEDS_CODE:
+            self.ask_code(self.query_one("#username-field", FormField).value, password.value)
+            return
         if result.ok:
             remember = self.query_one("#remember", Checkbox).value
             config.remember_username(result.account.username if remember else None)

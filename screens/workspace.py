@@ -55,6 +55,7 @@ class WorkspaceCommands(Provider):
             yield name, getattr(screen, f"action_{action}"), hint
         yield "Verversen", screen.action_refresh_data, "alles op dit scherm opnieuw ophalen"
         yield "SSH-sleutels beheren", screen.action_ssh_keys, "inloggen op inzage ssh zonder wachtwoord"
+        yield "Inloggen met een code", screen.action_two_factor, "een code uit een app na uw wachtwoord (F8)"
         yield "Uitloggen", screen.action_log_out, "terug naar het inlogscherm"
 
     async def discover(self) -> Hits:
@@ -76,6 +77,7 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
     SHELL_BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+r", "refresh_data", "Verversen", show=False),
         Binding("f7", "ssh_keys", "SSH-sleutels"),
+        Binding("f8", "two_factor", "Code", show=False),
         Binding("ctrl+l", "log_out", "Uitloggen"),
     ]
 
@@ -198,6 +200,23 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
     # -- leaving ---------------------------------------------------------------------------------------------
     def action_ssh_keys(self) -> None:
         self.app.push_screen(SshKeysScreen(self.account))  # on top: unsaved changes stay as they are
+
+    def action_two_factor(self) -> None:
+        """Set up the second factor, or turn it off (not staff: they must keep it)."""
+        from models.two_factor import STAFF_KEEP, has_second_factor, second_factor_required
+        from screens.two_factor import TurnOffDialog, set_up
+
+        account = self.account
+
+        def chosen(on: bool) -> None:
+            if not on:
+                set_up(self, account)
+            elif second_factor_required(account):
+                self.notify(STAFF_KEEP, timeout=10)
+            else:
+                self.app.push_screen(TurnOffDialog(account))
+
+        self.run_domain(lambda: has_second_factor(account.id), chosen)
 
     def action_log_out(self) -> None:
         self.leave_then(self.app.log_out)

@@ -71,6 +71,7 @@ class InzageApp(App):
             self.signed_in_at = self.signed_in.signed_in_at or self.signed_in_at  # the SSH login's moment
             self.push_screen(self.workspace_for(self.signed_in))
             self.check_account(self.signed_in)
+            self.require_second_factor(self.signed_in)
         else:
             self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -153,6 +154,7 @@ class InzageApp(App):
         self.last_input = self.signed_in_at = self.clock.now()
         self.show_only(self.workspace_for(account))
         self.check_account(account)
+        self.require_second_factor(account)
 
     @staticmethod
     def workspace_for(account: Account) -> Screen:
@@ -230,6 +232,29 @@ class InzageApp(App):
             return
         with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
             self.call_from_thread(self._account_ended, account, reason)
+
+    @work(thread=True, group="second-factor", exit_on_error=False)
+    def require_second_factor(self, account: Account) -> None:
+        """Staff without a second factor set it up before anything else (models/two_factor)."""
+        from models.two_factor import has_second_factor, second_factor_required
+
+        if not second_factor_required(account):
+            return
+        try:
+            with db.connection_context():
+                missing = not has_second_factor(account.id)
+        except Exception as error:  # noqa: BLE001 - asked again at the next sign-in
+            failures.report(error, "second factor check")
+            return
+        if missing:
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self._set_up_second_factor, account)
+
+    def _set_up_second_factor(self, account: Account) -> None:
+        from screens.two_factor import set_up
+
+        if self.account is account:
+            set_up(self.screen, account, required=True)
 
     def _account_ended(self, account: Account, reason: str) -> None:
         if self.account is account:  # not signed out and in again meanwhile

@@ -11,6 +11,7 @@ from models.demo import DemoLogin, DemoSummary
 from screens.employer import EmployerScreen
 from screens.login import PENDING, WRONG_CREDENTIALS, LoginScreen
 from tests import story
+from screens.confirm_dialog import OneFieldDialog
 from tests.screens.helpers import error_of, fill, notifications, screen_lines, screen_text, settle
 from tui import config
 from tui.app import make_app
@@ -23,9 +24,24 @@ def app_for(clock, tmp_path, **kwargs):
 
 
 async def log_in(pilot, username: str, password: str) -> None:
+    """Sign in as a user does; an account with a second factor is asked its code, answered from its app."""
     await fill(pilot, username=username, password=password)
     await pilot.press("enter")
     await settle(pilot)
+    await answer_code(pilot, username)
+
+
+async def answer_code(pilot, username: str) -> None:
+    """When the app asks the code of an account with a second factor: the one its app shows now."""
+    if pilot.app.screen.query("#code") and isinstance(pilot.app.screen, OneFieldDialog):
+        import pyotp
+
+        from models import Account, SecondFactor
+
+        factor = SecondFactor.get(SecondFactor.account == Account.get(Account.username == username).id)
+        await fill(pilot, code=pyotp.TOTP(factor.secret).at(pilot.app.clock.now()))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
 
 
 async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock, tmp_path):
@@ -86,6 +102,7 @@ async def test_the_remembered_username_is_filled_in_next_time(sqlite_db, clock, 
         app.screen.query_one("#remember", Checkbox).value = True
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await answer_code(pilot, "medewerker")
     assert config.remembered_username() == "medewerker"
     state = config.config_dir() / "state.json"
     assert state.stat().st_mode & 0o777 == 0o600 and story.PASSWORD not in state.read_text()
@@ -99,6 +116,8 @@ async def test_the_remembered_username_is_filled_in_next_time(sqlite_db, clock, 
         app.screen.query_one("#remember", Checkbox).value = False  # untick: forget it
         await pilot.press("enter")
         await settle(pilot)
+        clock.advance(dt.timedelta(seconds=30))  # the next code: the last one was used
+        await answer_code(pilot, "medewerker")
     assert config.remembered_username() == ""
 
 
