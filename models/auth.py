@@ -80,6 +80,21 @@ def authenticate(username: str, password: str, clock: Clock, via: str = "", code
 
 
 @retry_on_conflict
+def confirm_code(account: Account, code: str, clock: Clock, via: str = "") -> bool:
+    """The code of the app of `account`, signed in a moment ago without a password (an SSH key): True once it
+    is right; a wrong one is a failed login (the lockout applies), and a locked account gets False."""
+    now = clock.now()
+    with write_transaction():
+        current = locked(Account.select().where(Account.id == account.id)).get()
+        if is_locked(current, now):
+            return False
+        if check_code(account.id, code, clock):
+            return True
+        count_failure(current, now, {"via": via, "second_factor": True} if via else {"second_factor": True})
+        return False
+
+
+@retry_on_conflict
 def key_login(username: str, key_id: int, clock: Clock, via: str = "") -> LoginResult:
     """Sign in with an SSH key whose signature the SSH server has checked (`key_id`: the SshKey).
 

@@ -27,7 +27,8 @@ import asyncssh
 
 from models.access import AccessDenied, SessionEnded, why_ended
 from models.accounts import Account
-from models.auth import authenticate, key_login
+from models.auth import LoginResult, LoginStatus, authenticate, confirm_code, key_login
+from models.two_factor import second_factor_required
 from models.clock import Clock
 from models.db import db, is_disconnect
 from models.private import private_folder
@@ -46,6 +47,33 @@ FAILED = ("Er ging aan de kant van de server iets mis; de fout is vastgelegd voo
           "Verbind opnieuw, en meld het bij de servicedesk als het vaker gebeurt.\r\n")
 DATABASE_GONE = "De database is even niet bereikbaar; probeer het over een minuut opnieuw.\r\n"
 REFUSED = "U kunt nu niet inloggen: het account is geblokkeerd of de organisatie is (nog) niet goedgekeurd.\r\n"
+
+
+PASSWORD_PROMPT = "Wachtwoord (password): "  # "password" in it: SSH libraries answer it with the password given
+CODE_PROMPT = "Code uit uw app: "
+CODE_TRIES = 3
+CODE_REFUSED = "Inloggen is niet gelukt: de code klopte niet.\r\n"
+
+
+async def read_line(process: asyncssh.SSHServerProcess, limit: int = 64) -> str | None:
+    """One line typed in the client's terminal (raw: echoed here, backspace honoured); None when it closed."""
+    typed = ""
+    while True:
+        data = await process.stdin.read(1)
+        if not data:
+            return None
+        char = data.decode("latin-1")
+        if char in "\r\n":
+            process.stdout.write(b"\r\n")
+            return typed
+        if char in "\x7f\x08" and typed:
+            typed = typed[:-1]
+            process.stdout.write(b"\x08 \x08")
+        elif char == "\x03":  # ctrl+c
+            return None
+        elif char.isprintable() and len(typed) < limit:
+            typed += char
+            process.stdout.write(data)
 
 
 def too_old(hours: float) -> str:
@@ -174,6 +202,8 @@ class SshHub:
         if account is None:
             process.stderr.write(REFUSED.encode())
             return 1
+        if connection.needs_code and not await self._code_given(connection, process, account):
+            return self._end_connection(connection, process, CODE_REFUSED)
         if self.clock.now() - connection.authenticated_at >= dt.timedelta(hours=self.settings.session_hours):
             return self._end_connection(connection, process, too_old(self.settings.session_hours))
         try:
@@ -203,6 +233,21 @@ class SshHub:
             await pty.stop()
             self.sessions.remove(session)
             connection.ptys.remove(pty)
+
+    async def _code_given(self, connection: AppConnection, process: asyncssh.SSHServerProcess,
+                          account: Account) -> bool:
+        """A staff key login: the code from the app, typed in the terminal (three tries; each wrong one is a
+        failed login). Asked once per connection."""
+        for _ in range(CODE_TRIES):
+            process.stdout.write(CODE_PROMPT.encode())
+            typed = await read_line(process)
+            if typed is None:
+                return False
+            if await self.in_thread(confirm_code, account, typed, self.clock, f"ssh {connection.peer}"):
+                connection.needs_code = False
+                return True
+            process.stdout.write(b"Deze code klopt niet.\r\n")
+        return False
 
     @staticmethod
     def _end_connection(connection: AppConnection, process: asyncssh.SSHServerProcess, reason: str) -> int:
@@ -250,6 +295,8 @@ class AppConnection(asyncssh.SSHServer):
         self.authenticated_at = hub.clock.now()  # set again when the login succeeds
         self.ended = False  # the account changed or the lifetime passed: close after telling the client
         self._key_login: asyncio.Future[Account | None] | None = None
+        self._kbdint_password: str | None = None  # keyboard-interactive: the right password, while the code is asked
+        self.needs_code = False  # a staff key login: the app's code is asked in the terminal first
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
@@ -301,14 +348,40 @@ class AppConnection(asyncssh.SSHServer):
             return None
 
     async def validate_password(self, username: str, password: str) -> bool:
+        """A password alone; an account with a second factor is refused here and signs in with
+        keyboard-interactive instead (OpenSSH tries that first), which asks the code after the password."""
         result = await self.checked(authenticate, username, password, self.hub.clock, via=f"ssh {self.peer}")
-        if result is None:
-            return False
+        return result is not None and self._signed_in(result)
+
+    def _signed_in(self, result: LoginResult) -> bool:
         self.account = result.account if result.ok else None
         self.authenticated_at = self.hub.clock.now()
         if result.ok:
             self.hub.signed_in.add(self)
         return result.ok
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> tuple:
+        self._kbdint_password = None
+        return "", "", "", [(PASSWORD_PROMPT, False)]
+
+    async def validate_kbdint_response(self, username: str, responses: list[str]) -> bool | tuple:
+        """The password first; for an account with a second factor, then the code from its app."""
+        if len(responses) != 1:
+            return False
+        clock, via = self.hub.clock, f"ssh {self.peer}"
+        if self._kbdint_password is None:
+            password = responses[0]
+            result = await self.checked(authenticate, username, password, clock, via=via)
+            if result is not None and result.status == LoginStatus.NEEDS_CODE:
+                self._kbdint_password = password
+                return "", "", "", [(CODE_PROMPT, True)]
+        else:
+            password, self._kbdint_password = self._kbdint_password, None
+            result = await self.checked(authenticate, username, password, clock, via=via, code=responses[0])
+        return result is not None and self._signed_in(result)
 
     def public_key_auth_supported(self) -> bool:
         return True
@@ -340,6 +413,7 @@ class AppConnection(asyncssh.SSHServer):
         self.authenticated_at = self.hub.clock.now()
         if self.account is not None:
             self.hub.signed_in.add(self)
+            self.needs_code = second_factor_required(self.account)
         return self.account
 
     def session_requested(self) -> asyncssh.SSHServerSession:
@@ -354,7 +428,7 @@ async def start_server(settings: SshSettings, clock: Clock,
         server_host_keys=[key], server_version="inzage",
         encoding=None, line_editor=False, allow_pty=True,
         agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-        kbdint_auth=False, login_timeout=settings.login_timeout,
+        kbdint_auth=True, login_timeout=settings.login_timeout,
         keepalive_interval=30, keepalive_count_max=3,
     )
     hub.start_watching()

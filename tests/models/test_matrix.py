@@ -297,6 +297,7 @@ NOT_OPERATIONS = {
     "require_current_password": "the re-authentication inside update_contact, add_key, remove_key, change_password",
     "request_email_change": "called by update_contact (in the matrix) when the address changes",
     "second_factor_required": "the rule that staff need a second factor: read by the screens and turn_off",
+    "confirm_code": "the second step of an SSH key login, for the account that just signed in with its key",
 }
 CASES = [(operation, actor) for operation in OPERATIONS for actor in ACTORS]
 

@@ -6,7 +6,7 @@ import datetime as dt
 import asyncssh
 import pytest
 
-from models import Action, AuditEvent, Role, SshKey
+from models import Action, AuditEvent, SshKey
 from models.access import AccessDenied
 from models.auth import LoginStatus, authenticate, key_login
 from models.ssh_keys import add_key, keys_of, parse_public_key, registered_key, remove_key

@@ -13,7 +13,7 @@ from models.branches import rename_branch, save_roles
 from models.db import is_sqlite
 from models.inzage import GrantChanges, save_changes
 from models.profile import organisation_form, update_contact, update_organisation
-from screens.account_pane import CONTACT_SAVED, AccountPane
+from screens.account_pane import AccountPane
 from screens.account_pane import NOT_SAVED_MEANWHILE as CONTACT_NOT_SAVED
 from screens.branches import KEPT as ROLES_KEPT
 from screens.branches import PENDING, READ_ONLY, ROLES_SAVED, BranchesPane

@@ -19,7 +19,6 @@ import asyncssh
 import pyte
 import pytest
 
-from models import Role
 from tests import story
 from tests.tui.ssh_client import open_app, wait_until
 from tui.cli import main
@@ -112,7 +111,7 @@ def children_of(pid: int) -> list[int]:
 
 
 def test_stopping_inzage_ssh_ends_every_session(sqlite_db, tmp_path):
-    story.account("kroon", Role.STAFF)
+    story.employers()  # Kroon manages Overvecht
     port = free_port()
     server = Command("ssh", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
     try:
@@ -122,7 +121,7 @@ def test_stopping_inzage_ssh_ends_every_session(sqlite_db, tmp_path):
             async with asyncssh.connect("127.0.0.1", port, username="kroon", password=story.PASSWORD,
                                         known_hosts=None, client_keys=None, agent_path=None) as conn:
                 terminal = await open_app(conn)
-                await terminal.wait_for("Registerplein")
+                await terminal.wait_for("vestigingsmanager")
                 assert b"Warning" not in terminal.raw  # the session's app printed nothing of a library's
                 apps = children_of(server.pid)
                 server.process.send_signal(signal.SIGTERM)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -310,3 +311,58 @@ async def test_the_lifetime_counts_from_the_authentication_and_closes_the_connec
         await asyncio.wait_for(conn.wait_closed(), BOUND_S)
         assert asyncio.get_running_loop().time() - started < BOUND_S
     assert not watched.sessions
+
+
+# -- two-factor sign-in over SSH (issue 31 point 3) -----------------------------------------------------------------
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="the OpenSSH client is not installed")
+async def test_openssh_signs_in_with_the_password_and_then_the_code(server, people, tmp_path):
+    """keyboard-interactive: OpenSSH asks "Wachtwoord:" and then "Code uit uw app:" (answered here by an
+    SSH_ASKPASS program, as a user would type them); the password alone is refused."""
+    import sys
+
+    import pyotp
+
+    secret = story.second_factor(people.kroon)
+    askpass = tmp_path / "askpass"
+    answers = tmp_path / "answers.json"
+    askpass.write_text(f"#!{sys.executable}\nimport json, sys\nanswers = json.load(open({str(answers)!r}))\n"
+                       "print(answers['code'] if 'Code' in sys.argv[1] else answers['password'])\n")
+    askpass.chmod(0o700)
+
+    async def ssh(code: str) -> tuple[int, str]:
+        answers.write_text(json.dumps({"password": story.PASSWORD, "code": code}))
+        client = await asyncio.create_subprocess_exec(
+            "ssh", "-T", "-p", str(server.port), "-o", "PreferredAuthentications=keyboard-interactive",
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "NumberOfPasswordPrompts=1",
+            "kroon@127.0.0.1", stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, start_new_session=True,
+            env={**os.environ, "SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0"})
+        async with asyncio.timeout(WAIT):
+            _, error = await client.communicate()
+        return client.returncode, error.decode(errors="replace")
+
+    code, error = await ssh("000000")
+    assert code == 255 and "Permission denied" in error
+    code, error = await ssh(pyotp.TOTP(secret).now())
+    assert "terminal nodig" in error and "Permission denied" not in error  # signed in; -T: no terminal
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server, "kroon", story.PASSWORD):  # the password alone
+            pass
+
+
+async def test_a_staff_key_login_still_asks_the_code(server, people):
+    import pyotp
+
+    from models import SecondFactor
+
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    add_key(people.staff, key.export_public_key().decode(), Clock(), current=story.PASSWORD)
+    secret = SecondFactor.get(SecondFactor.account == people.staff.id).secret
+    async with connect(server, "medewerker", key=key) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for("Code uit uw app")
+        terminal.process.stdin.write(b"000000\r")
+        await terminal.wait_for("Deze code klopt niet")
+        terminal.process.stdin.write(pyotp.TOTP(secret).now().encode() + b"\r")
+        await terminal.wait_for("Registerplein-medewerker")  # the staff console
+        await terminal.close()
