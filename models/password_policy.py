@@ -53,10 +53,10 @@ CONFUSABLES = (DATA, "confusables.txt.gz")
 DUTCH_WORDS = (DATA, "dutch-words.json.gz")
 KEYBOARDS = (DATA, "keyboards.json.gz")
 _WORD_PARTS = re.compile(r"[^\W_]+")  # runs of letters and digits
-# Signs and digits read as letters ("1", "|" and "!" as "i"); for comparing, "l" and "i" count as one letter.
+# Signs and digits read as letters; "1" and "|" read as "i" or as "l" (letters() says which).
 _LEET = str.maketrans({"4": "a", "@": "a", "8": "b", "3": "e", "6": "g", "9": "g", "1": "i", "!": "i", "|": "i",
                        "0": "o", "5": "s", "$": "s", "7": "t", "+": "t", "2": "z"})
-_L_IS_I = str.maketrans({"l": "i"})
+_ONE_IS_L = str.maketrans({"1": "l", "|": "l"})
 
 TOO_SHORT = "Kies een wachtwoord van minstens {length} tekens; een zin van een paar woorden mag ook."
 TOO_LONG = "Kies een wachtwoord van hooguit {length} tekens."
@@ -87,9 +87,18 @@ def skeleton(text: str) -> str:
     return fold(plain)
 
 
-def letters(text: str) -> str:
-    """`text` as the word it spells: skeleton, leet read as letters, only letters and digits left."""
-    return "".join(ch for ch in skeleton(text).translate(_LEET).translate(_L_IS_I) if ch.isalnum())
+def letters(text: str, one: str = "i") -> str:
+    """`text` as the word it spells: skeleton, leet read as letters ("1" as `one`: "i" or "l"), only letters
+    and digits left."""
+    plain = skeleton(text)
+    if one == "l":
+        plain = plain.translate(_ONE_IS_L)
+    return "".join(ch for ch in plain.translate(_LEET) if ch.isalnum())
+
+
+def spellings(text: str) -> set[str]:
+    """The words a password may spell: with "1" read as "i" and as "l" ("1nz4g3", "we1kom")."""
+    return {letters(text, "i"), letters(text, "l")}
 
 
 def squeeze(text: str) -> str:
@@ -163,7 +172,7 @@ def personal_words(*, username: str = "", name: str = "", email: str = "", organ
     others = tuple(others)
 
     def add(value: str, *, shortest: int) -> None:
-        if sum(ch.isalpha() for ch in skeleton(value)) >= MIN_PART_LETTERS:  # "800" would spell "boo" in leet
+        if sum(ch.isalpha() for ch in skeleton(value)) >= shortest:  # "800" would spell "boo" in leet; "OIL", "oii"
             words.add(letters(value))
         words.update(letters(part) for part in _WORD_PARTS.findall(skeleton(value))
                      if sum(ch.isalpha() for ch in part) >= shortest and part not in NAME_PARTICLES)
@@ -228,7 +237,8 @@ def mangled_words(password: str) -> bool:
     fewest = {0: 0}  # position: the fewest known words that reach it from the start, digits and signs skipped
     for end in range(1, len(text) + 1):
         counts = [fewest[start] + 1 for start in range(max(0, end - 30), end - 2)
-                  if start in fewest and text[start:end].translate(_LEET) in words
+                  if start in fewest and (text[start:end].translate(_LEET) in words
+                                          or text[start:end].translate(_ONE_IS_L).translate(_LEET) in words)
                   and any(ch.isalpha() for ch in text[start:end])]
         if end - 1 in fewest and not text[end - 1].isalpha():
             counts.append(fewest[end - 1])
@@ -253,12 +263,12 @@ def password_problem(password: str, *, username: str = "", name: str = "", email
     plain = skeleton(password)
     if fold(password) in common_passwords() or plain in common_passwords():
         return BREACHED
-    spelled = letters(password)
+    spelled = spellings(password)
     personal = personal_words(username=username, name=name, email=email, organisation=organisation,
                               places=places, others=others)
-    if (username and fold(username) in fold(password)) or any(word in spelled for word in personal):
+    if (username and fold(username) in fold(password)) or any(word in form for word in personal for form in spelled):
         return PERSONAL
-    if any(letters(word) in spelled for word in SERVICE_WORDS):
+    if any(word in form for word in SERVICE_WORDS for form in spelled):
         return SERVICE
     part = repeated_part(password)
     if part is not None and len(part) < min_length:

@@ -41,10 +41,17 @@ async def server(sqlite_db, people, tmp_path):
 
 @pytest.fixture
 async def watched(sqlite_db, people, tmp_path):
-    """The server as it runs: every connection's account read again every 5 s, an app given 5 s to end."""
+    """The server with its own check of signed-in connections every second, an app given a second to end
+    (as it runs: 5 s and 5 s, test_the_check_and_the_grace_close_a_connection_within_15_s)."""
     async with serving(SshSettings(port=0, max_sessions=2, host_key_path=tmp_path / "host_key",
-                                   database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}")) as hub:
+                                   database_url=f"sqlite:///{tmp_path / 'inzage.sqlite3'}",
+                                   check_seconds=1, grace_seconds=1)) as hub:
         yield hub
+
+
+def test_the_check_and_the_grace_close_a_connection_within_15_s():
+    settings = SshSettings()
+    assert settings.check_seconds + settings.grace_seconds + 1 <= BOUND_S  # one more for the app to be stopped
 
 
 def connect(hub, username: str, password: str | None = None, key: asyncssh.SSHKey | None = None):
