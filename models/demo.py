@@ -221,7 +221,7 @@ class _Generator:
 
     def employers(self) -> None:
         self.staff_id = self.account("medewerker", "R. de Plein", Role.STAFF)
-        self.summary.logins.append(DemoLogin("medewerker", "Registerplein-medewerker"))
+        self.summary.logins.append(DemoLogin("medewerker", "Registerplein-medewerker; zet eerst inloggen met een code aan"))
         showcase = self.organisation("Stichting Welzijn Utrecht", 0, OrganisationStatus.APPROVED)
         centrum = self.branch(showcase, "Centrum", ("M.", "", "Verburg"), ManagerRole.CONTACT_PERSON, True, "verburg")
         overvecht = self.branch(showcase, "Overvecht", ("D.", "", "Kroon"), ManagerRole.BRANCH_MANAGER, False, "kroon")

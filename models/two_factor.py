@@ -33,7 +33,7 @@ from models.reauth import require_current_password
 from models.sessions import end_sessions
 from models.validation import FormErrors
 
-ISSUER = "inzage (Registerplein)"
+ISSUER = "inzage"  # plain: a URI without escapes keeps the QR code small enough for 80x24
 RECOVERY_CODES = 10
 VALID_WINDOW = 1  # one time step (30 s) either side: a phone's clock a little off
 WRONG_CODE = "Deze code klopt niet. Neem de code die de app nu toont, of een herstelcode."
@@ -71,12 +71,12 @@ class Enrolment:
     uri: str
 
     def qr_lines(self) -> list[str]:
-        """The QR code in text, two rows of modules per line (upper and lower half blocks), with its quiet
-        zone: scannable from a terminal with dark text on light or light on dark alike."""
-        rows = [list(row) for row in segno.make(self.uri, error="m").matrix_iter(scale=1, border=2)]
+        """The QR code in text, two rows of modules per line (upper and lower half blocks) and a quiet zone
+        of one module: drawn dark on light (the screen gives it black on white), 39 columns by 20 lines."""
+        rows = [list(row) for row in segno.make(self.uri, error="l").matrix_iter(scale=1, border=1)]
         if len(rows) % 2:
             rows.append([0] * len(rows[0]))
-        glyphs = {(0, 0): "█", (1, 0): "▄", (0, 1): "▀", (1, 1): " "}  # dark modules as the background
+        glyphs = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}  # a dark module is drawn, a light one not
         return ["".join(glyphs[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
                 for upper, lower in zip(rows[0::2], rows[1::2], strict=True)]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
@@ -69,13 +69,21 @@ class EnrolDialog(ModalScreen[list[str] | None], FormScreen):  # ModalScreen fir
     #enrol-form {
         width: 80;
         max-width: 100%;
-        height: 100%;
+        height: auto;
         max-height: 100%;
+    }
+    #enrol-row {
+        height: auto;
     }
     #enrol-qr {
         width: auto;
         background: white;
         color: black;
+    }
+    #enrol-side {
+        width: 1fr;
+        height: auto;
+        padding-left: 1;
     }
     """
 
@@ -84,14 +92,17 @@ class EnrolDialog(ModalScreen[list[str] | None], FormScreen):  # ModalScreen fir
         self.account, self.enrolment, self.required = account, enrolment, required
 
     def compose(self) -> ComposeResult:
+        """The QR code beside the rest: at 80x24 all of it stays on the screen while the code is typed."""
+        secret = " ".join(self.enrolment.secret[i:i + 4] for i in range(0, len(self.enrolment.secret), 4))
         with VerticalScroll(classes="dialog", id="enrol-form"):
-            yield Label("Koppel uw app", classes="form-title")
-            yield Static(SCAN, classes="hint")
-            yield Static("\n".join(self.enrolment.qr_lines()), id="enrol-qr")
-            secret = " ".join(self.enrolment.secret[i:i + 4] for i in range(0, len(self.enrolment.secret), 4))
-            yield Static(plain(f"Sleutel: {secret}"), id="enrol-secret")
-            yield FormField("Code uit de app", "code", required=True, max_length=20)
-            yield from self.buttons()
+            with Horizontal(id="enrol-row"):
+                yield Static("\n".join(self.enrolment.qr_lines()), id="enrol-qr")
+                with Vertical(id="enrol-side"):
+                    yield Label("Koppel uw app", classes="form-title")
+                    yield Static(SCAN, classes="hint")
+                    yield Static(plain(f"Sleutel: {secret}"), id="enrol-secret")
+                    yield FormField("Code uit de app", "code", required=True, max_length=20)
+                    yield from self.buttons()
         yield Footer()
 
     def on_mount(self) -> None:
