@@ -208,3 +208,50 @@ def test_the_first_thing_a_user_sees_is_ours_not_a_library_warning(sqlite_db, tm
             server.stop()
         assert server.out[0].startswith(first)
         assert "Warning" not in server.stderr and "site-packages" not in server.stderr, server.stderr
+
+
+def test_the_browser_asks_the_code_after_the_password(sqlite_db, tmp_path):
+    """inzage web runs the same screens: an account with a second factor is asked its code (issue 31)."""
+    import pyotp
+
+    cast = story.employers()
+    secret = story.second_factor(cast.kroon)
+    port = free_port()
+    server = Command("web", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'inzage.sqlite3'}")
+
+    async def sign_in() -> str:
+        screen = pyte.Screen(100, 30)
+        stream = pyte.ByteStream(screen)
+
+        async def until(text: str) -> None:
+            while text not in "\n".join(screen.display):
+                message = await websocket.receive()
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    stream.feed(message.data)
+                elif message.type != aiohttp.WSMsgType.TEXT:
+                    raise AssertionError(f"the connection ended before {text!r}:\n" + "\n".join(screen.display))
+
+        url = f"ws://127.0.0.1:{port}/ws?width=100&height=30"
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as websocket:
+            async with asyncio.timeout(WAIT):
+                await until("Gebruikersnaam")
+                for keys in ("kroon", "\t", story.PASSWORD, "\r"):  # one by one: a Tab in a burst is lost (issue 16)
+                    await websocket.send_json(["stdin", keys])
+                    await asyncio.sleep(0.3)
+                await until("Code uit uw app")
+                await websocket.send_json(["stdin", pyotp.TOTP(secret).now() + "\r"])
+                await until("vestigingsmanager")
+        return "\n".join(screen.display)
+
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:  # until it answers
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+                break
+            except OSError:
+                assert server.process.poll() is None and time.monotonic() < deadline, "inzage web did not answer"
+                time.sleep(0.1)
+        assert "Overvecht" in asyncio.run(sign_in())
+    finally:
+        server.stop()
