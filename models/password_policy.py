@@ -144,16 +144,24 @@ def _dictionaries() -> dict[str, dict[str, int]]:
     dictionaries = dict(matching.RANKED_DICTIONARIES)
     dictionaries.pop("user_inputs", None)
     dictionaries["breached"] = matching.build_ranked_dict(_breached())  # "welkom01" inside a longer one
-    for name, words in dutch.items():
-        dictionaries[f"dutch_{name}"] = matching.build_ranked_dict(fold(word).replace(" ", "") for word in words)
+    merged: dict[str, int] = {}  # one list, each word at its best rank: every list costs zxcvbn a pass
+    for words in dutch.values():
+        for rank, word in enumerate((fold(word).replace(" ", "") for word in words), 1):
+            merged[word] = min(rank, merged.get(word, rank))
+    dictionaries["dutch"] = merged
     for name, graph in json.loads(_read(KEYBOARDS)).items():
         matching.GRAPHS.setdefault(name, graph)
     return dictionaries
 
 
 def guesses(password: str, inputs: Iterable[str] = ()) -> float:
-    """zxcvbn's estimate of the guesses `password` takes, with `inputs` as the account's own words. zxcvbn()
-    itself keeps the inputs in a table shared by every thread; this builds the table for this call alone."""
+    """zxcvbn's estimate of the guesses `password` takes, with `inputs` as the account's own words."""
+    return _guesses(password, tuple(inputs))
+
+
+@functools.lru_cache(maxsize=256)  # a form checked again after another field's error asks the same
+def _guesses(password: str, inputs: tuple[str, ...]) -> float:
+    """zxcvbn() itself keeps the inputs in a table shared by every thread; this builds one for this call alone."""
     dictionaries = {**_dictionaries(), "user_inputs": matching.build_ranked_dict(word.lower() for word in inputs)}
     matches = matching.omnimatch(password, dictionaries)
     return scoring.most_guessable_match_sequence(password, matches)["guesses"]
@@ -192,7 +200,7 @@ def personal_words(*, username: str = "", name: str = "", email: str = "", organ
 @functools.cache
 def _most_common_words() -> frozenset[str]:
     dictionaries = _dictionaries()
-    return frozenset(word for name in ("dutch_common", "english_wikipedia")
+    return frozenset(word for name in ("dutch", "english_wikipedia")
                      for word, rank in dictionaries[name].items() if rank <= COMMON_WORDS and word.isalpha())
 
 
