@@ -67,7 +67,6 @@ class ContactSaved:
     code_sent_to: str | None = None
 
 
-@retry_on_conflict
 def update_contact(account: Account, name: str, email: str, clock: Clock,
                    expected: tuple[str, str] | None = None, current: str = "") -> ContactSaved:
     """Change the employer's own name, and ask to change its email; FormErrors names `name`, `email` and
@@ -90,7 +89,13 @@ def update_contact(account: Account, name: str, email: str, clock: Clock,
     code_sent_to = None
     if email.lower() != stored.email.lower():
         code_sent_to = request_email_change(account, email, current, clock)
-    now = clock.now()
+    _save_name(account, name, expected, clock.now())
+    account.name = name
+    return ContactSaved(account, code_sent_to)
+
+
+@retry_on_conflict  # this step alone: a retry must not mail the new address a second code
+def _save_name(account: Account, name: str, expected: tuple[str, str] | None, now) -> None:
     with write_transaction():
         current_row = locked(Account.select().where(Account.id == account.id)).get()
         if expected is not None and (current_row.name, current_row.email) != tuple(expected):
@@ -98,8 +103,6 @@ def update_contact(account: Account, name: str, email: str, clock: Clock,
         if current_row.name != name:
             Account.update(name=name).where(Account.id == account.id).execute()
             AuditEvent.record(now, Action.CONTACT_CHANGED, actor=account, account=account)
-    account.name = name
-    return ContactSaved(account, code_sent_to)
 
 
 @retry_on_conflict
