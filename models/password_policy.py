@@ -101,11 +101,6 @@ def spellings(text: str) -> set[str]:
     return {letters(text, "i"), letters(text, "l")}
 
 
-def squeeze(text: str) -> str:
-    """Folded `text` with everything but letters and digits taken out: "J. a n-sen" is "jansen"."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
 # -- the data, read once on first use ------------------------------------------------------------------------------
 def _read(parts: tuple[str, str]) -> bytes:
     return gzip.decompress(importlib.resources.files("models").joinpath(*parts).read_bytes())
@@ -263,6 +258,7 @@ def password_problem(password: str, *, username: str = "", name: str = "", email
     The account's details make it personal: `username`, `name`, `email`, `organisation`, `places` (its
     branches' names) and `others` (see personal_words). With a second factor (TOTP) a shorter, less
     random password is enough."""
+    places, others = tuple(places), tuple(others)  # each is read twice below
     min_length = MIN_PASSWORD_LENGTH_WITH_SECOND_FACTOR if has_second_factor else MIN_PASSWORD_LENGTH
     if len(password) < min_length:
         return TOO_SHORT.format(length=min_length)

@@ -1,8 +1,9 @@
 """Re-authentication: what takes over an account (its email, password, SSH keys) asks the current password
 in the same form, however long the session has been open.
 
-A wrong current password costs one try of the session and one of the account (models/profile.py says how
-the two count); it is not a failed login, so nobody can lock the owner out from here.
+A wrong current password costs one try of the session (in memory) and one of the account (stored: a new
+session or SSH channel brings no fresh ones); the fewer of the two remain (tries_left). It is not a failed
+login, so nobody can lock the owner out from here; a login with the password gives the account its tries back.
 """
 from __future__ import annotations
 
@@ -47,10 +48,10 @@ def require_current_password(account: Account, current: str, clock: Clock, what:
         fresh = locked(Account.select().where(Account.id == account.id)).get()
         fresh.password_failures += 1
         fresh.save()
-        left = min(account.password_tries_left - 1, PASSWORD_TRIES - fresh.password_failures)
+        account.password_tries_left -= 1
+        left = tries_left(account, fresh)
         AuditEvent.record(clock.now(), Action.LOGIN_FAILED, actor=account, account=account,
                           detail={"current_password": True, "for": what, "tries_left": max(0, left)})
-    account.password_tries_left -= 1
     if left <= 0:
         raise SessionEnded(TOO_MANY_TRIES)
     raise FormErrors({"current": wrong_password(left)})

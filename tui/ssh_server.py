@@ -148,22 +148,31 @@ class SshHub:
     async def _watch(self) -> None:
         """A connection is bound like an app: closed when its account changes (password, email, lock, role,
         branch) or when its lifetime, counted from its authentication, has passed; with no app open too."""
+        failing = False
         while True:
             await asyncio.sleep(self.settings.check_seconds)
             try:
                 await self.check_connections()
-            except Exception as error:  # noqa: BLE001 - the next round tries again; a lost database is logged once
-                log.warning("checking the signed-in connections failed: %r", error)
+                failing = False
+            except Exception as error:  # noqa: BLE001 - the next round tries again; logged once while it fails
+                if not failing:
+                    log.warning("checking the signed-in connections failed: %r", error)
+                failing = True
+
+    def lasted_too_long(self, connection: AppConnection) -> bool:
+        """Whether the connection has lasted its lifetime, counted from its authentication."""
+        return self.clock.now() - connection.authenticated_at >= dt.timedelta(hours=self.settings.session_hours)
 
     async def check_connections(self) -> None:
+        """End the connections that lasted their lifetime (no database needed), then those whose account
+        changed since they authenticated."""
+        for connection in [connection for connection in self.signed_in if self.lasted_too_long(connection)]:
+            connection.end(too_old(self.settings.session_hours).strip(), self.settings.grace_seconds)
         connections = [connection for connection in self.signed_in if not connection.ended]
         if not connections:
             return
         reasons = await self.in_thread(lambda: [why_ended(connection.account) for connection in connections])
-        lifetime = dt.timedelta(hours=self.settings.session_hours)
         for connection, reason in zip(connections, reasons, strict=True):
-            if self.clock.now() - connection.authenticated_at >= lifetime:
-                reason = too_old(self.settings.session_hours).strip()
             if reason:
                 connection.end(reason, self.settings.grace_seconds)
 
@@ -204,7 +213,7 @@ class SshHub:
             return 1
         if connection.needs_code and not await self._code_given(connection, process, account):
             return self._end_connection(connection, process, CODE_REFUSED)
-        if self.clock.now() - connection.authenticated_at >= dt.timedelta(hours=self.settings.session_hours):
+        if self.lasted_too_long(connection):
             return self._end_connection(connection, process, too_old(self.settings.session_hours))
         try:
             # Checks the account again, at the session version of this connection's authentication.
