@@ -433,7 +433,7 @@ def test_a_killed_save_is_wholly_there_or_wholly_absent(target, scenario):
 
 # -- the demo generator --------------------------------------------------------------------------------------------
 DEMO_SEED = 5
-DEMO_SIZE = {"sqlite": 1000, "postgresql": 600}
+DEMO_SIZE = {"sqlite": 400, "postgresql": 250}
 
 
 def table_counts() -> dict[str, int]:

@@ -240,7 +240,7 @@ def test_the_browser_asks_the_code_after_the_password(sqlite_db, tmp_path):
                     await asyncio.sleep(0.3)
                 await until("Code uit uw app")
                 await websocket.send_json(["stdin", pyotp.TOTP(secret).now() + "\r"])
-                await until("vestigingsmanager")
+                await until("Overvecht")  # the table, not only the header
         return "\n".join(screen.display)
 
     try:
