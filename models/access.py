@@ -10,6 +10,7 @@ from models.accounts import Account, Role, SessionEnd
 from models.clock import Clock
 from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus
+from models.refusal import Refusal
 
 # What a lock is compared with. Operations take the account, not a clock, so this one is shared;
 # the tests pin it to each test's own clock (tests/conftest.py), so no check there reads the wall clock.
@@ -29,7 +30,7 @@ SESSION_ENDED = {
 }
 
 
-class AccessDenied(Exception):
+class AccessDenied(Refusal):
     """The acting account may not do this. The message is safe to show (Dutch)."""
 
 

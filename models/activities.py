@@ -20,6 +20,7 @@ from models.db import locked, retry_on_conflict, write_transaction
 from models.dossier import ActivityLine, Dossier, dossier_of
 from models.periods import refresh_points
 from models.professionals import Activity, Registration, RegistrationPeriod
+from models.refusal import Refusal
 from models.rules import Category
 from models.validation import FieldError, FormChecker, clean_date, clean_text
 
@@ -36,7 +37,7 @@ _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _FRACTION = re.compile(r"[+-]?[0-9]*[.,][0-9]*")
 
 
-class PeriodClosed(ValueError):
+class PeriodClosed(Refusal):
     """The period has ended: its activities can be read, no longer changed. The message is Dutch."""
 
     def __init__(self, end_date: dt.date) -> None:

@@ -13,6 +13,7 @@ from models.accounts import Account
 from models.db import BaseModel
 from models.organisations import Branch, Organisation
 from models.professionals import Professional
+from models.refusal import Refusal
 
 
 class Action(StrEnum):
@@ -102,7 +103,7 @@ TOO_FAST = ("U heeft in korte tijd heel veel wijzigingen gedaan. Wacht een minuu
             "wat u invulde blijft staan.")
 
 
-class TooManyChanges(ValueError):
+class TooManyChanges(Refusal):
     """The account changed things more than RATE_LIMIT times in RATE_WINDOW (every session and process
     together: the audit trail counts). The message is Dutch, safe to show."""
 

@@ -18,6 +18,7 @@ from models.codes import create_manager_account
 from models.db import locked, retry_on_conflict, write_transaction
 from models.grants import AccessGrant
 from models.organisations import Branch, ManagerRole, Organisation
+from models.refusal import Refusal
 from models.sessions import end_sessions
 from models.validation import FormChecker, FormErrors, clean_email, clean_text, clean_username
 
@@ -40,7 +41,7 @@ class BranchRow(NamedTuple):
     manager_id: int  # the manager's account: a screen follows changes to it
 
 
-class BranchRefused(ValueError):
+class BranchRefused(Refusal):
     """A change the rules do not allow; the message (Dutch) says why and what to do."""
 
 
@@ -69,7 +70,7 @@ class RenamedMeanwhile(FormErrors):
         self.current = current
 
 
-class GrantsInForce(Exception):
+class GrantsInForce(Refusal):
     """The branch still has grants in force; removing it ends them. Ask, then retry with end_grants=True."""
 
     def __init__(self, count: int) -> None:

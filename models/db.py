@@ -18,6 +18,7 @@ from playhouse import db_url
 from playhouse.shortcuts import ReconnectMixin
 
 from models.private import private_folder  # also keeps query values out of peewee's log
+from models.refusal import Refusal
 from models.text import like_contains
 
 db = DatabaseProxy()
@@ -169,7 +170,7 @@ _PG_RETRY_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detecte
 _SQLITE_BUSY_TEXTS = ("database is locked", "database table is locked")
 
 
-class DatabaseBusy(ValueError):
+class DatabaseBusy(Refusal):
     """A change met other writers on every attempt (locked, deadlock, serialisation); trying again later helps."""
 
     def __init__(self) -> None:

@@ -27,6 +27,7 @@ from models.organisations import Branch
 from models.overview import OverviewRow, OverviewSet, overview_rows
 from models.private import private_folder
 from models.professionals import Professional, Register, Registration, RegistrationPeriod
+from models.refusal import Refusal
 from models.text import fold
 
 HEADER = ["Naam", "Register", "Registratienummer", "Einddatum", "Norm", "Behaald", "Status", "Periode"]
@@ -35,7 +36,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_SAVED = "De export kon niet worden opgeslagen in {folder}: {reason}."
 
 
-class ExportFailed(ValueError):
+class ExportFailed(Refusal):
     """The file could not be written; nothing was exported or recorded. The message is Dutch, safe to show."""
 
 

@@ -19,6 +19,7 @@ from models.db import locked, retry_on_conflict, share_locked, write_transaction
 from models.grants import AccessGrant
 from models.organisations import Branch, Organisation, OrganisationStatus, approved_organisations
 from models.professionals import Professional
+from models.refusal import Refusal
 from models.rules import grant_in_force
 from models.validation import FieldError, clean_date
 
@@ -39,7 +40,7 @@ class GrantState(StrEnum):
 STATE_ORDER = {GrantState.IN_FORCE: 0, GrantState.EXPIRED: 1, GrantState.REVOKED: 2}
 
 
-class GrantRefused(ValueError):
+class GrantRefused(Refusal):
     """A change set that cannot be saved; the message (Dutch) names every problem."""
 
     def __init__(self, problems: list[str]) -> None:

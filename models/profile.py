@@ -19,6 +19,7 @@ from models.email_change import request_email_change
 from models.mail import enqueue
 from models.passwords import hash_password
 from models.reauth import TOO_MANY_TRIES, require_current_password, wrong_password  # noqa: F401 - shown by screens
+from models.refusal import Refusal
 from models.sessions import end_sessions
 from models.ssh_keys import remove_every_key
 from models.validation import FormChecker, FormErrors, check_password, check_repeat, clean_email, clean_text
@@ -27,7 +28,7 @@ from models.validation import FormChecker, FormErrors, check_password, check_rep
 ORGANISATION_FIELDS = ("company", "visit_address", "visit_postcode", "visit_city", "postal_address",
                        "postal_postcode", "postal_city", "country")
 
-class ChangedMeanwhile(Exception):
+class ChangedMeanwhile(Refusal):
     """Someone else saved the organisation's details after this user loaded them."""
 
     def __init__(self) -> None:
@@ -35,7 +36,7 @@ class ChangedMeanwhile(Exception):
                          "nieuwe gegevens; breng uw wijziging zo nodig opnieuw aan en sla die op.")
 
 
-class ContactChangedMeanwhile(ValueError):
+class ContactChangedMeanwhile(Refusal):
     """The account's name or email was changed (in another session) after this user loaded them."""
 
     def __init__(self, current: tuple[str, str]) -> None:

@@ -18,6 +18,7 @@ from models.codes import send_activation
 from models.db import contains, retry_on_conflict, write_transaction
 from models.mail import enqueue
 from models.organisations import Branch, Organisation, OrganisationStatus
+from models.refusal import Refusal
 from models.validation import clean_text
 
 ACCOUNT_SEARCH_LIMIT = 100
@@ -87,11 +88,11 @@ def clean_reason(reason: str) -> str:
 def reject_application(actor: Account, organisation_id: int, reason: str, clock: Clock) -> Organisation:
     """Reject with a reason, which the applicant reads in the email and when logging in.
 
-    A reason that clean_reason refuses raises its FieldError (a ValueError) before anything changes."""
+    A reason that clean_reason refuses raises its FieldError (a Refusal) before anything changes."""
     return _decide(actor, organisation_id, OrganisationStatus.REJECTED, clean_reason(reason), clock)
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(Refusal):
     """Another staff member decided this application first."""
 
 

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from models.accounts import Account
 from models.password_policy import password_problem
+from models.refusal import Refusal
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,49}")
 DUTCH_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
@@ -20,11 +21,11 @@ NETHERLANDS = "nederland"
 _WHITESPACE_CONTROLS = "\t\n\r\x0b\x0c"  # typed or pasted white space: clean_text makes them spaces
 
 
-class FieldError(ValueError):
+class FieldError(Refusal):
     """One field's problem, in Dutch."""
 
 
-class FormErrors(ValueError):
+class FormErrors(Refusal):
     """Several fields' problems: {field name: Dutch message}."""
 
     def __init__(self, errors: dict[str, str]) -> None:

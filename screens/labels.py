@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from tui.kit.theme import style
+
 CATEGORY = {
     "training": "Scholing",  # geaccrediteerde scholing
     "supervision": "Supervisie",
@@ -21,26 +23,25 @@ RULE = {
 REGISTRATION_TYPE = {"basis": "basis", "aspirant": "aspirant", "registered": "geregistreerd"}
 MANAGER_ROLE = {"contact_person": "Contactpersoon werkgever", "branch_manager": "Vestigingsmanager"}
 
-# Readable without colour: a symbol and a word beside the coloured dot.
+# Readable without colour: a symbol and a word beside the coloured dot (its colour from the theme).
 STATUS = {
-    "green": ("● ✔ groen", "bold green"),
-    "red": ("● ✖ rood", "bold red"),
+    "green": ("● ✔ groen", "ok"),
+    "red": ("● ✖ rood", "short"),
 }
 
 
 def status_text(status: str) -> Text:
-    label, style = STATUS.get(status, (status, ""))
-    return Text(label, style=style)
+    label, role = STATUS.get(status, (status, ""))
+    return Text(label, style=style(role) if role else "")
 
 
 def progress_bar(achieved: int, required: int | None, width: int = 20, is_maximum: bool = False) -> Text:
     """A bar with numbers, e.g. `██████████░░░░░░░░░░  75/150`; a maximum shows as counted/max
     in a neutral colour (falling short of a maximum is no shortfall)."""
     if not required:
-        return Text(f"{'█' * width}  {achieved}", style="green")
+        return Text(f"{'█' * width}  {achieved}", style=style("progress"))
     filled = min(width, round(width * achieved / required))
-    style = "blue" if is_maximum else "green" if achieved >= required else "red"
-    bar = Text("█" * filled, style=style)
-    bar.append("░" * (width - filled), style="dim")
+    bar = Text("█" * filled, style=style("maximum" if is_maximum else "progress" if achieved >= required else "behind"))
+    bar.append("░" * (width - filled), style=style("muted"))
     bar.append(f"  {achieved}/{required}")
     return bar

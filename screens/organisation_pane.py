@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
-from models.access import require_member
+from models.access import AccessDenied, require_member
 from models.accounts import Account
 from models.changes import EVERYTHING, Batch, Kind, Topic
 from models.meanwhile import changed_by
@@ -250,7 +250,7 @@ class OrganisationPane(UnsavedChanges, DomainPane):
             self.load(replace=False)
             return
         self.show_refusal(refusal)
-        if not isinstance(refusal, ValueError):  # e.g. no longer beheerder: show what is true now
+        if isinstance(refusal, AccessDenied):  # e.g. no longer beheerder: show what is true now
             self.load()
 
     def discard(self) -> None:

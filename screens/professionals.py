@@ -17,11 +17,13 @@ from models.changes import Batch, Kind
 from models.clock import format_date
 from models.export import ExportResult, export_overview
 from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, overview_scope, summarise
+from models.refusal import Refusal
 from models.removal import remove_professional
 from screens.dialogs import ConfirmDialog
 from screens.labels import status_text
 from tui import config
-from tui.kit.domain import REFUSALS, DomainWork
+from tui.kit.domain import DomainWork
+from tui.kit.theme import style
 from tui.plain import plain, visible
 from tui.table import Column, VirtualTable
 from tui.widgets import PlainInput
@@ -65,7 +67,7 @@ class Place(NamedTuple):
 
 
 def render_cell(key: str, row: OverviewRow) -> Text:
-    dim = "" if row.is_latest else "dim"
+    dim = "" if row.is_latest else style("muted")
     if key == "register":
         return plain(row.register.removeprefix("Register "), style=dim)  # every name starts so
     if key == "name":
@@ -135,27 +137,29 @@ class ProfessionalsPane(DomainWork, Vertical):
         yield VirtualTable(columns_for(120), render_cell=render_cell, id="overview-table", empty_text=LOADING)
 
     def on_mount(self) -> None:
-        if self.show_first_screen():
-            self.call_after_refresh(self.load)
+        """The first screen of rows first (one small query, a LIMIT), then everything (`load`); both in the worker."""
+        account, today = self.account, self.app.clock.today()
 
-    def show_first_screen(self) -> bool:
-        """The first screen of rows, fetched here on the UI thread: one small query (a LIMIT), which
-        in a worker took four times as long, queueing for the interpreter lock row by row while the
-        workspace was being drawn. Everything else loads in a worker (`run_domain`)."""
-        try:
-            scope = overview_scope(self.account)  # first: a change to it meanwhile is caught by the next batch
-            rows = overview_rows(self.account, self.app.clock.today(), limit=FIRST_SCREEN)
-        except Exception as error:  # noqa: BLE001 - told to the user as run_domain tells it
-            self.read_refused(error)
-            return False
-        if len(rows) < FIRST_SCREEN:
+        def first_screen() -> tuple[frozenset[int], list[OverviewRow]]:
+            scope = overview_scope(account)  # first: a change to it meanwhile is caught by the next batch
+            return scope, overview_rows(account, today, limit=FIRST_SCREEN)
+
+        self.reading, self._in_flight = True, None
+        self.run_domain(first_screen, self.first_screen_read, self.read_refused, expected=(Exception,),
+                        group="overview")
+
+    def first_screen_read(self, result: tuple[frozenset[int], list[OverviewRow]]) -> None:
+        self.reading, self._in_flight = False, frozenset()
+        scope, rows = result
+        if len(rows) < FIRST_SCREEN:  # that is all of them
             self.scope = scope
-            self.loaded(OverviewSet(rows))  # that is all of them
-            return False
+            self.loaded(OverviewSet(rows))
+            self.read_next()  # what changed meanwhile
+            return
         self.query_one(VirtualTable).set_rows(rows)
         self.shown = rows
-        self.query_one("#summary", Static).update(Text("Alle professionals worden geladen…", style="dim"))
-        return True
+        self.query_one("#summary", Static).update(Text("Alle professionals worden geladen…", style=style("muted")))
+        self.load()
 
     def on_resize(self) -> None:
         self.query_one(VirtualTable).set_columns(columns_for(self.size.width))
@@ -246,7 +250,7 @@ class ProfessionalsPane(DomainWork, Vertical):
         if isinstance(error, AccessDenied):  # e.g. the branch was removed while signed in
             self.refused(str(error))
             return
-        if isinstance(error, REFUSALS):
+        if isinstance(error, Refusal):
             self.show_refusal(error)  # e.g. DatabaseBusy: a calm warning
         else:
             self._failed(error)  # logged, and told in Dutch
@@ -346,12 +350,12 @@ class ProfessionalsPane(DomainWork, Vertical):
         summary = self.overview.summary(today) if self.overview is not None else summarise(self.shown, today)
         line = Text(f"{summary.professionals} professionals")
         line.append(" · ")
-        line.append(f"{summary.red} met een rode periode", style="red" if summary.red else "")
+        line.append(f"{summary.red} met een rode periode", style=style("short") if summary.red else "")
         line.append(" · ")
         line.append(f"{summary.red_ending_soon} daarvan eindigen binnen 6 maanden",
-                    style="bold red" if summary.red_ending_soon else "")
+                    style=style("risk") if summary.red_ending_soon else "")
         if self.overview is not None and len(self.shown) != self.overview.row_count:
-            line.append(f"  (gefilterd uit {self.professional_count})", style="dim")
+            line.append(f"  (gefilterd uit {self.professional_count})", style=style("muted"))
         self.query_one("#summary", Static).update(line, layout=False)  # one line, always: no relayout per key
 
     @on(VirtualTable.SortRequested)

@@ -36,6 +36,7 @@ from models.staff import (
 )
 from screens.dialogs import ReasonDialog
 from screens.workspace import Tab, WorkspaceScreen
+from tui.kit.theme import style
 from tui.plain import cell, visible
 from tui.widgets import PlainInput
 
@@ -132,7 +133,7 @@ class StaffScreen(WorkspaceScreen):
             table.clear()
             for row in rows:
                 org = row.organisation
-                flag = Text("⚠ mogelijk dubbel", style="bold yellow") if row.duplicates else Text("")
+                flag = Text("⚠ mogelijk dubbel", style=style("warning")) if row.duplicates else Text("")
                 table.add_row(*(cell(value) for value in (org.name, org.visit_postcode, org.visit_city,
                                                            row.applicant.name, row.applicant.email)),
                               format_date(to_local(org.created_at).date()), flag, key=str(org.id))

@@ -77,8 +77,8 @@ class EnrolDialog(ModalScreen[list[str] | None], FormScreen):  # ModalScreen fir
     }
     #enrol-qr {
         width: auto;
-        background: white;
-        color: black;
+        background: $qr-light;
+        color: $qr-dark;
     }
     #enrol-side {
         width: 1fr;

@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
@@ -41,7 +40,7 @@ class Tab(NamedTuple):
     title: str
     key: str  # the F-key that shows it
     hint: str = ""  # for the command palette
-    lazy: bool = False  # mounted just after the first paint (the first tab's rows come first)
+    lazy: bool = False  # mounted once the first tab's reads have landed, or when chosen (its rows come first)
 
 
 class WorkspaceCommands(Provider):
@@ -93,6 +92,7 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
         self.account = account
         self.role_line = ""
         self.current_tab = self.TABS[0].id
+        self.later = [tab.id for tab in self.TABS if tab.lazy]  # lazy tabs whose pane is not mounted yet
 
     def pane_for(self, tab: str) -> Widget:
         raise NotImplementedError
@@ -102,14 +102,28 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
         with TabbedContent(initial=self.current_tab):
             for tab in self.TABS:
                 with TabPane(f"{tab.title} ({tab.key.upper()})", id=tab.id):
-                    pane = self.pane_for(tab.id)
-                    yield Lazy(pane) if tab.lazy else pane
+                    if not tab.lazy:
+                        yield self.pane_for(tab.id)
         yield Footer()
 
     def on_mount(self) -> None:
         self.app.data_changed.subscribe(self, self.data_changed)
         self.load_role()
         self.stamp_when_read()  # once the first reads of the panes have landed
+        self.run_worker(self.mount_later, group="later")
+
+    async def mount_later(self) -> None:
+        """The lazy tabs' panes, once the first tab's reads have landed: its rows are not kept waiting behind
+        the other tabs' mounting (and the reads those start) for the interpreter."""
+        await self.reads_landed()
+        for tab in list(self.later):
+            await self.mount_tab(tab)
+
+    async def mount_tab(self, tab: str) -> None:
+        """Mount the pane of lazy tab `tab` now, if it is not mounted yet."""
+        if tab in self.later:
+            self.later.remove(tab)
+            await self.query_one(f"TabPane#{tab}", TabPane).mount(self.pane_for(tab))
 
     # -- who is signed in, and since when the screen is up to date ---------------------------------------------
     def describe(self) -> str:
@@ -179,6 +193,13 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
     def switch_to(self, tab: str) -> None:
         self.current_tab = tab
         self.query_one(TabbedContent).active = tab
+        if tab in self.later:
+            self.call_later(self.mount_then_focus, tab)
+        else:
+            self.focus_tab(tab)
+
+    async def mount_then_focus(self, tab: str) -> None:
+        await self.mount_tab(tab)
         self.focus_tab(tab)
 
     def focus_tab(self, tab: str) -> None:

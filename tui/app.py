@@ -1,13 +1,13 @@
 """The Textual application and the one factory that builds it (CLI, SSH and tests alike)."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import sys
 import threading
 import time
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,20 +18,23 @@ from models.access import AccessDenied, Places, SessionEnded, own_places, requir
 from models.accounts import Account, Role
 from models.changes import EVERYTHING, Batch, ChangeWatcher, Kind
 from models.clock import Clock
-from models.db import GONE, db, is_disconnect
+from models.db import GONE
 from models.demo import DemoSummary
 from models.mail import MailSettings, deliver_pending
 from screens.login import LoginScreen
 from tui import failures
+from tui.kit.domain import DomainWork
 from tui.kit.messages import DatabaseReached, DataChanged
+from tui.kit.theme import Themed
 
 BACK = "De verbinding met de database is er weer; alles is opnieuw opgehaald."
 PUBLISH_GAP_S = 0.25  # batches closer together than this are merged: a flood of commits is four publishes a second
 IDLE_CHECK_SECONDS = 15
+SWITCH_INTERVAL_S = 0.001
 WATCH_INTERVAL_SECONDS = 1.0  # SQLite: how often the change watcher looks (PostgreSQL is told at once)
 
 
-class InzageApp(App):
+class InzageApp(Themed, DomainWork, App):
     """inzage: employers follow the progress of professionals who granted them access."""
 
     TITLE = "inzage"
@@ -53,7 +56,7 @@ class InzageApp(App):
         self.account: Account | None = None
         self.last_input = clock.now()
         self.signed_in_at = clock.now()
-        self._mail_lock = threading.Lock()  # one delivery at a time: a message is never sent twice
+        self._mail_lock = threading.Lock()
         # Committed changes from every session reach the open screens through this signal (see DataChanged).
         self.data_changed: Signal[Batch] = Signal(self, "data-changed")
         self.watch_interval = WATCH_INTERVAL_SECONDS
@@ -213,59 +216,50 @@ class InzageApp(App):
             return
         self.check_account(self.account)
 
-    @work(thread=True, group="account-check", exclusive=True, exit_on_error=False)
     def check_account(self, account: Account) -> None:
-        """Whether `account` may still use this session, read off the UI thread; if not, sign out."""
-        try:
-            with db.connection_context():
-                places = own_places(require_usable(account))
-            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-                self.call_from_thread(setattr, self, "places", places)
-            return
-        except SessionEnded as ended:
-            reason = str(ended)
-        except AccessDenied as refused:
-            reason = f"U bent uitgelogd. {refused}"
-        except Exception as error:  # noqa: BLE001 - checked again at the next idle check or change
-            if not is_disconnect(error):
-                failures.report(error, "account check")
-            return
-        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-            self.call_from_thread(self._account_ended, account, reason)
+        """Whether `account` may still use this session, read in a worker (the one path, tui/kit/domain.py);
+        if not, sign out. A failure is told once and the account is checked again at the next idle check."""
 
-    @work(thread=True, group="second-factor", exit_on_error=False)
+        def check() -> Places | str:
+            try:
+                return own_places(require_usable(account))
+            except SessionEnded as ended:
+                return str(ended)
+            except AccessDenied as refused:
+                return f"U bent uitgelogd. {refused}"
+
+        def checked(outcome: Places | str) -> None:
+            if self.account is not account:  # signed out (and perhaps in again) meanwhile
+                return
+            if isinstance(outcome, str):
+                self.log_out(outcome)
+            else:
+                self.places = outcome
+
+        self.run_domain(check, checked, group="account-check", exclusive=True)
+
     def require_second_factor(self, account: Account) -> None:
         """Staff without a second factor set it up before anything else (models/two_factor)."""
         from models.two_factor import has_second_factor, second_factor_required
 
-        if not second_factor_required(account):
-            return
-        try:
-            with db.connection_context():
-                missing = not has_second_factor(account.id)
-        except Exception as error:  # noqa: BLE001 - asked again at the next sign-in
-            failures.report(error, "second factor check")
-            return
-        if missing:
-            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-                self.call_from_thread(self._set_up_second_factor, account)
+        def checked(has: bool) -> None:
+            if not has and self.account is account:
+                from screens.two_factor import set_up
 
-    def _set_up_second_factor(self, account: Account) -> None:
-        from screens.two_factor import set_up
+                set_up(self.screen, account, required=True)
 
-        if self.account is account:
-            set_up(self.screen, account, required=True)
-
-    def _account_ended(self, account: Account, reason: str) -> None:
-        if self.account is account:  # not signed out and in again meanwhile
-            self.log_out(reason)
+        if second_factor_required(account):
+            self.run_domain(lambda: has_second_factor(account.id), checked, group="second-factor")
 
     # -- mail ----------------------------------------------------------------------
-    @work(thread=True, group="mail", exit_on_error=False)
     def deliver_mail(self) -> None:
         """Send what the last action queued; a failure leaves it queued for `inzage mail --retry`."""
-        with self._mail_lock, db.connection_context():
-            deliver_pending(self.mail, self.clock.now())
+
+        def deliver() -> None:
+            with self._mail_lock:  # one delivery at a time: a message is never sent twice
+                deliver_pending(self.mail, self.clock.now())
+
+        self.run_domain(deliver, group="mail")
 
 
 def make_app(clock: Clock | None = None, demo: DemoSummary | None = None, mail: MailSettings | None = None,
@@ -273,6 +267,11 @@ def make_app(clock: Clock | None = None, demo: DemoSummary | None = None, mail: 
              session_hours: float | None = None) -> InzageApp:
     """Build the app against the database already opened with models.db.open_database()."""
     from tui import config
+
+    # Every database read runs in a worker thread while the UI thread draws: at Python's 5 ms switch interval a
+    # read that gives up the interpreter lock row by row waits up to 5 ms a row (bench/scale.py tab_paint, 1,000
+    # rows: 332 ms at 5 ms, 200 ms at 1 ms, 186 ms at 0.5 ms).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     from tui.mail_cli import mail_settings
 
     return InzageApp(clock or Clock(), mail or mail_settings(),

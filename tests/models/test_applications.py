@@ -19,7 +19,7 @@ from models.staff import (
     reject_application,
     resend_activation,
 )
-from models.validation import FormErrors
+from models.validation import FieldError, FormErrors
 from tests import story
 
 GOOD = ApplicationForm(
@@ -124,7 +124,7 @@ def test_approving_makes_the_organisation_choosable_and_mails_the_applicant(staf
 def test_rejecting_needs_a_reason_which_the_applicant_reads(staff, clock):
     apply(clock)
     organisation = Organisation.get()
-    with pytest.raises(ValueError):
+    with pytest.raises(FieldError):
         reject_application(staff, organisation.id, "   ", clock)
     reject_application(staff, organisation.id, "Dubbel account", clock)
     result = authenticate("mverburg", GOOD.password, clock)

@@ -23,6 +23,7 @@ from models.branches import (
     rename_branch,
     save_roles,
 )
+from models.refusal import Refusal
 from models.validation import FormErrors
 from tests import story
 
@@ -267,7 +268,7 @@ def test_the_last_beheerder_cannot_be_dropped(world, clock):
         save_roles(world.verburg, {world.hoofdvestiging.id: ("contact_person", False),
                                    world.overvecht.id: ("contact_person", False)}, clock)
     assert "minstens één beheerder" in str(refused.value)
-    assert isinstance(refused.value, ValueError)
+    assert isinstance(refused.value, Refusal)  # told calmly by the screens
     assert branch_state(world.hoofdvestiging)[1:3] == ("contact_person", True)
     assert branch_state(world.overvecht)[1:3] == ("branch_manager", False)  # all or nothing
     assert not AuditEvent.select().where(AuditEvent.action == Action.ROLE_CHANGED).exists()

@@ -19,6 +19,7 @@ from models.activities import ActivityForm, add_activity
 from models.audit import Action
 from models.db import BUSY, DatabaseBusy, db, is_conflict, open_database, retry_counter, retry_on_conflict
 from models.professionals import RegistrationPeriod
+from models.refusal import Refusal
 from tests import story
 
 db_module = importlib.import_module("models.db")  # the module; `models.db` is also the name of the proxy
@@ -88,7 +89,7 @@ def test_when_the_lock_stays_the_user_is_told_in_dutch_and_nothing_is_written(
     with pytest.raises(DatabaseBusy) as busy:
         add_activity(account, period.id, FORM, clock)
     assert str(busy.value) == BUSY == "De database is even bezet; probeer het opnieuw."
-    assert isinstance(busy.value, ValueError)  # the screens show ValueErrors as a calm message
+    assert isinstance(busy.value, Refusal)  # the screens show refusals as a calm message
     assert is_conflict(busy.value.__cause__)
     assert counted() == (db_module.RETRY_ATTEMPTS - 1, 1)
     lock_holder.release()

@@ -55,6 +55,21 @@ async def test_a_failure_while_showing_a_result_reaches_the_user_too(sqlite_db):
         assert SOMETHING_WENT_WRONG in notifications(app) and pane.reset == 1
 
 
+async def test_a_value_error_is_a_failure_not_a_refusal(sqlite_db, monkeypatch):
+    """A ValueError from a programming error is logged and told as a storing, never shown as a calm warning
+    (issue 30): only models.refusal.Refusal is a refusal."""
+    reported: list[BaseException] = []
+    monkeypatch.setattr("tui.failures.report", lambda error, where="": reported.append(error))
+    app = KitApp()
+    async with app.run_test(notifications=True) as pilot:
+        pane = app.query_one(Worker)
+        pane.run_domain(lambda: int("geen getal"))
+        await settle(pilot)
+        assert SOMETHING_WENT_WRONG in notifications(app) and pane.reset == 1
+        assert not any("geen getal" in message for message in notifications(app))
+        assert [type(error) for error in reported] == [ValueError]
+
+
 async def test_a_refusal_is_told_calmly_and_a_result_arrives_on_the_ui_thread(sqlite_db):
     app = KitApp()
     async with app.run_test(notifications=True) as pilot:

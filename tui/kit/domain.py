@@ -1,8 +1,8 @@
 """The one way widgets and screens do models/ work: in a thread, with the thread's own database connection.
 
 `run_domain(call, done, refused)` runs `call()` in a thread worker and hands its result to `done` on
-the UI thread. Refusals the user can act on (FormErrors, AccessDenied, DatabaseBusy and other
-ValueErrors, and the `expected` types) go to `refused`, by default `show_refusal`: messages next to
+the UI thread. Refusals the user can act on (models.refusal.Refusal: FormErrors, AccessDenied,
+DatabaseBusy, ...; and the `expected` types) go to `refused`, by default `show_refusal`: messages next to
 the fields, or a calm warning; but SessionEnded (the account changed elsewhere, or too many wrong
 current passwords) signs the session out at once, whichever node asked. Anything else is a failure,
 handled here and only here: logged with its traceback (tui/failures.py), told to the user in Dutch
@@ -18,14 +18,14 @@ from typing import Any
 
 from textual.worker import Worker, get_current_worker
 
-from models.access import AccessDenied, SessionEnded
+from models.access import SessionEnded
 from models.db import GONE, db, is_disconnect
+from models.refusal import Refusal
 from models.validation import FormErrors
 from tui import failures
 from tui.plain import visible
 
 SOMETHING_WENT_WRONG = "Dat lukte nu niet door een storing. Probeer het over een paar minuten opnieuw."
-REFUSALS: tuple[type[Exception], ...] = (ValueError, AccessDenied)  # FormErrors and DatabaseBusy are ValueErrors
 
 
 class DomainWork:
@@ -45,7 +45,7 @@ class DomainWork:
             except SessionEnded as ended:
                 self._hand_back(worker, self._session_ended, ended)
                 return
-            except (*REFUSALS, *expected) as refusal:
+            except (Refusal, *expected) as refusal:
                 self._hand_back(worker, refused or self.show_refusal, refusal)
                 return
             except Exception as error:  # noqa: BLE001 - every failure reaches the user, in one place
@@ -81,11 +81,16 @@ class DomainWork:
 
     def _failed(self, error: Exception) -> None:
         if is_disconnect(error):  # the app connects again and then reads everything anew
-            self.notify(GONE, severity="warning", timeout=10)
+            self._tell_once(GONE, "warning")
         else:
             failures.report(error, type(self).__name__)
-            self.notify(SOMETHING_WENT_WRONG, severity="error", timeout=10)
+            self._tell_once(SOMETHING_WENT_WRONG, "error")
         self.domain_failed()
+
+    def _tell_once(self, message: str, severity: str) -> None:
+        """A notice, unless the same one is still on the screen (many reads failing at once say it once)."""
+        if not any(notice.message == message for notice in self.app._notifications):
+            self.notify(message, severity=severity, timeout=10)
 
     def domain_failed(self) -> None:
         """Called after a failure has been told to the user; subclasses reset more of their state."""

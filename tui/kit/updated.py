@@ -30,11 +30,15 @@ class ShowsUpdated:
         # The function, not a coroutine: one replaced by a newer stamp before it started is never created.
         self.run_worker(partial(self._stamp, then_say), group=GROUP, exclusive=True)
 
-    async def _stamp(self, then_say: str | None) -> None:
+    async def reads_landed(self) -> None:
+        """Until every read under way on the screen (and every read those started) has landed."""
         while pending := self._reads_under_way():
             for worker in pending:
                 with contextlib.suppress(Exception):  # cancelled by a newer read, or failed: told elsewhere
                     await worker.wait()
+
+    async def _stamp(self, then_say: str | None) -> None:
+        await self.reads_landed()
         with contextlib.suppress(Exception):  # the screen is closing
             self.query_one(HeaderNote).update(f"bijgewerkt {to_local(self.app.clock.now()):%H:%M:%S}")
         if then_say:
@@ -42,7 +46,7 @@ class ShowsUpdated:
 
     def _reads_under_way(self) -> list[Worker]:
         return [worker for worker in self.app.workers
-                if worker.group != GROUP and not worker.is_finished and self._owns(worker.node)]
+                if worker.group not in (GROUP, "later") and not worker.is_finished and self._owns(worker.node)]
 
     def _owns(self, node) -> bool:
         return node is self or self in getattr(node, "ancestors", ())
