@@ -7,7 +7,7 @@ import pytest
 
 from models import Account, AuditEvent, Branch, Organisation, OutgoingEmail, Role
 from models.access import AccessDenied
-from models.applications import ApplicationForm, apply_for_employer_account
+from models.applications import apply_for_employer_account
 from models.auth import LoginStatus, authenticate
 from models.codes import create_manager_account
 from models.organisations import approved_organisations
@@ -21,13 +21,7 @@ from models.staff import (
 )
 from models.validation import FieldError, FormErrors
 from tests import story
-
-GOOD = ApplicationForm(
-    name="M. Verburg", email="m.verburg@welzijn.nl", email_repeat="M.Verburg@welzijn.nl", username="mverburg",
-    password="tulpen-in-de-regen", password_repeat="tulpen-in-de-regen", company="Stichting Welzijn Utrecht",
-    visit_address="Stationsplein 1", visit_postcode="3511ab", visit_city="Utrecht",
-)
-
+from tests.applications import FIELD_CASES, GOOD
 
 def apply(clock, **changes) -> Account:
     return apply_for_employer_account(dataclasses.replace(GOOD, **changes), clock)
@@ -49,26 +43,6 @@ def test_a_good_application_makes_a_pending_organisation_and_mails_the_applicant
     assert mail.to_address == "m.verburg@welzijn.nl" and "Stichting Welzijn Utrecht" in mail.body
     assert GOOD.password not in mail.body
     assert authenticate("mverburg", GOOD.password, clock).status == LoginStatus.PENDING
-
-
-FIELD_CASES = [
-        ({"name": "  "}, "name", "Vul uw naam in"),
-        ({"email": "geen-adres"}, "email", "geen geldig e-mailadres"),
-        ({"email_repeat": "ander@welzijn.nl"}, "email_repeat", "niet gelijk"),
-        ({"username": "a"}, "username", "3 tot 50 tekens"),
-        ({"password": "kort", "password_repeat": "kort"}, "password", "minstens 15"),
-        ({"password": "wachtwoord12345678", "password_repeat": "wachtwoord12345678"}, "password", "te makkelijk"),
-        ({"password": "mverburg-tulpen-regen", "password_repeat": "mverburg-tulpen-regen"}, "password",
-         "gebruikersnaam"),
-        ({"password_repeat": "tulpen-in-de-zon"}, "password_repeat", "niet gelijk"),
-        ({"company": ""}, "company", "bedrijfsnaam"),
-        ({"visit_address": ""}, "visit_address", "bezoekadres"),
-        ({"visit_postcode": "123"}, "visit_postcode", "1234 AB"),
-        ({"visit_postcode": "1234 SS"}, "visit_postcode", "1234 AB"),
-        ({"visit_city": ""}, "visit_city", "plaats"),
-        ({"postal_address": "Postbus 12"}, "postal_postcode", "postcode van het postadres"),
-        ({"country": ""}, "country", "land"),
-]
 
 
 @pytest.mark.parametrize(("changes", "field", "fragment"), FIELD_CASES)

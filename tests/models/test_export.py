@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from models.overview import OverviewSet, overview_rows
 from models.removal import remove_professional
 from models.rules import RegistrationType
 from tests import story
+from tests.files import unwritable
 
 
 @pytest.fixture
@@ -193,17 +193,6 @@ def test_a_refused_export_writes_no_file_and_records_nothing(utrecht, clock, tmp
         export_overview(acting, clock, tmp_path / "export")
     assert not (tmp_path / "export").exists()
     assert exported() == []
-
-
-def unwritable(tmp_path: Path, kind: str) -> Path:
-    if kind == "read-only folder":
-        if os.geteuid() == 0:
-            pytest.skip("root writes into a read-only folder all the same")
-        folder = tmp_path / "alleen-lezen"
-        folder.mkdir(mode=0o500)
-        return folder
-    (tmp_path / "bestand").write_text("geen map")
-    return tmp_path / "bestand" / "export"
 
 
 @pytest.mark.parametrize("kind", ["read-only folder", "a file where the folder should be"])

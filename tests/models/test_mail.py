@@ -27,6 +27,7 @@ from models.mail import (
     read_outbox_message,
     redact_codes,
 )
+from tests.ports import free_port
 
 PASSWORD = "geheim-Wachtwoord-42"
 BODY = "Beste Cliënt Zoë,\n\nUw code is 123456.\n"
@@ -57,12 +58,6 @@ class Inbox:
         """The received messages, with the wire's CRLF line ends read as newlines."""
         parse = BytesParser(policy=policy.default).parsebytes
         return [parse(e.original_content.replace(b"\r\n", b"\n")) for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

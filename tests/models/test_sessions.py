@@ -4,91 +4,26 @@ back in through their email, whatever someone locking the account does."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
-from models import Account, OutgoingEmail
-from models.access import LOCKED, SESSION_ENDED, AccessDenied, SessionEnded, require_usable
+from models import Account
+from models.access import SESSION_ENDED, AccessDenied, SessionEnded, require_usable
 from models.accounts import SessionEnd
-from models.auth import LOCK_DURATION, MAX_FAILURES, authenticate
-from models.branches import remove_branch, save_roles
+from models.auth import LOCK_DURATION
+from models.branches import save_roles
 from models.changes import ChangeFeed, Kind
 from models.codes import request_login_details, set_password_with_code
 from models.profile import change_password, update_contact
 from models.tickets import issue_ticket, redeem_ticket
 from models.validation import FormErrors
 from tests import story
-
-NEW_PASSWORD = "zonnebloem-op-de-dijk"
+from tests.account_changes import CHANGES, NEW_PASSWORD, lock, newest_code, session_of, told
 
 
 @pytest.fixture
 def world(database):
     return story.employers()
-
-
-def session_of(username: str, clock, password: str = story.PASSWORD) -> Account:
-    """A new signed-in session: the Account the app holds after logging in."""
-    result = authenticate(username, password, clock)
-    assert result.ok
-    return result.account
-
-
-def newest_code(address: str) -> str:
-    mail = OutgoingEmail.select().where(OutgoingEmail.to_address == address).order_by(OutgoingEmail.id.desc()).get()
-    return re.findall(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", mail.body)[0]
-
-
-def lock(username: str, clock) -> None:
-    for _ in range(MAX_FAILURES):
-        authenticate(username, "een-gok-van-een-ander", clock)
-
-
-# What changes Kroon's account; `acting` is Kroon's session that made the change (None: someone else did).
-def change_password_in(acting, world, clock):
-    change_password(acting, story.PASSWORD, NEW_PASSWORD, NEW_PASSWORD, clock)
-
-
-def reset_by_code(acting, world, clock):
-    request_login_details("kroon@example.nl", clock)
-    set_password_with_code("kroon", newest_code("kroon@example.nl"), NEW_PASSWORD, NEW_PASSWORD, clock)
-
-
-def change_email_in(acting, world, clock):
-    story.change_email(acting, "kroon@elders.nl", clock)
-
-
-def lock_by_guessing(acting, world, clock):
-    lock("kroon", clock)
-
-
-def change_role(acting, world, clock):
-    save_roles(world.verburg, {world.overvecht.id: ("contact_person", False)}, clock)
-
-
-def remove_kroons_branch(acting, world, clock):
-    remove_branch(world.verburg, world.overvecht.id, True, clock)
-
-
-CHANGES = {  # change: whether Kroon's own session makes it (and so stays)
-    "password change": (change_password_in, True),
-    "password reset by code": (reset_by_code, False),
-    "email change": (change_email_in, True),
-    "lock": (lock_by_guessing, False),
-    "role change": (change_role, False),
-    "branch removal": (remove_kroons_branch, False),
-}
-REASONS = {  # change: what the ended session is told
-    "password change": SessionEnd.PASSWORD, "password reset by code": SessionEnd.PASSWORD,
-    "email change": SessionEnd.EMAIL, "lock": SessionEnd.LOCK, "role change": SessionEnd.ROLE,
-    "branch removal": SessionEnd.BRANCH,
-}
-
-
-def told(change: str) -> str:
-    """What a session ended by `change` reads once it is refused (while locked: that it is locked)."""
-    return LOCKED if change == "lock" else SESSION_ENDED[REASONS[change]]
 
 
 @pytest.mark.parametrize("change", list(CHANGES))

@@ -1,9 +1,12 @@
 """Driving screens as a user would: type into fields, submit, wait for workers, read the screen."""
 from __future__ import annotations
 
+import re
+
 from textual.widget import Widget
 from textual.widgets import Static
 
+from models.mail import outbox_messages, read_outbox_message
 from tui.widgets import FormField
 
 
@@ -84,3 +87,9 @@ async def eventually(pilot, condition, ceiling: float = 15.0) -> None:
         assert time.monotonic() < deadline, "the condition did not come true in time"
         await asyncio.sleep(0.05)
         await pilot.pause()
+
+
+def code_in_outbox(outbox, address: str) -> str:
+    """The code in the newest message to `address`, as its owner reads it."""
+    entry = next(entry for entry in outbox_messages(outbox) if entry.to == address)
+    return re.search(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", read_outbox_message(outbox, entry.path.name)).group(0)

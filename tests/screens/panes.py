@@ -7,6 +7,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models import Account
+from tui.table import VirtualTable
 from tests.screens.helpers import settle
 
 
@@ -46,3 +47,33 @@ def visible_text(app) -> str:
     """The text of the Statics the user can see (hidden ones left out)."""
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static)
                      if all(node.display for node in (widget, *widget.ancestors) if isinstance(node, Widget)))
+
+
+def overview_table(app) -> VirtualTable:
+    """The employer's overview table."""
+    return app.screen.query_one("#overview-table", VirtualTable)
+
+
+def overview_names(app) -> list[str]:
+    """The professionals in the overview, in its order (their previous periods not counted)."""
+    return [row.name for row in overview_table(app).rows if row.is_latest]
+
+
+def staff_rows(app, table_id: str) -> list[list[str]]:
+    """The cells of one of the staff console's tables."""
+    table = app.screen.query_one(f"#{table_id}", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def row_named(app, name: str) -> list[str]:
+    """The row of the branch (or other first column) `name`; a * marks an unsaved change."""
+    return next(row for row in table_rows(app) if row[0].lstrip("* ") == name)
+
+
+async def to_row(pilot, name: str) -> None:
+    """Put the table's cursor on the row of `name`."""
+    table = pilot.app.screen.query_one(DataTable)
+    table.focus()
+    names = [row[0].lstrip("* ") for row in table_rows(pilot.app)]
+    table.move_cursor(row=names.index(name))
+    await pilot.pause()

@@ -11,7 +11,7 @@ from screens.access_log import NOBODY, AccessLogPane
 from tests import story
 from tests.screens.helpers import screen_lines, settle
 from tests.screens.panes import show_pane, table_rows, visible_text
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 
 def followed_by_kroon_and_jansen():

@@ -1,28 +1,21 @@
 """Account: own contact details and changing the password through the pane."""
 from __future__ import annotations
 
-import re
 
 from textual.widgets import Input
 
 from models import Account
 from models.auth import authenticate
-from models.mail import outbox_messages, read_outbox_message
+from models.mail import outbox_messages
 from models.profile import wrong_password
 from screens.account_pane import CONTACT_SAVED, EMAIL_CHANGED, PASSWORD_CHANGED, AccountPane
 from screens.confirm_dialog import OneFieldDialog
 from tests import story
-from tests.screens.helpers import error_of, fill, notifications, notified, screen_text, settle
+from tests.screens.helpers import code_in_outbox, error_of, fill, notifications, notified, screen_text, settle
 from tests.screens.panes import show_pane
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 NEW_PASSWORD = "zonnebloem-op-de-dijk"
-
-
-def code_in_outbox(outbox, address: str) -> str:
-    """The code in the newest message to `address`, as its owner reads it."""
-    entry = next(entry for entry in outbox_messages(outbox) if entry.to == address)
-    return re.search(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b", read_outbox_message(outbox, entry.path.name)).group(0)
 
 
 async def test_the_pane_shows_and_saves_the_own_contact_details(sqlite_db, clock, tmp_path):

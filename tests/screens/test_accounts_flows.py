@@ -13,8 +13,9 @@ from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from screens.recover import CodeScreen, ForgotScreen
 from tests import story
+from tests.applications import FIELD_CASES
 from tests.screens.helpers import error_of, fill, settle
-from tests.screens.test_login import app_for, log_in
+from tests.screens.signing_in import app_for, log_in
 
 FORM = {
     "name": "M. Verburg", "email": "m.verburg@welzijn.nl", "email_repeat": "m.verburg@welzijn.nl",
@@ -139,8 +140,6 @@ async def test_a_new_manager_activates_through_the_code_screen(sqlite_db, clock,
 
 
 async def test_every_validation_message_of_the_application_shows_next_to_its_field(sqlite_db, clock, tmp_path):
-    from tests.models.test_applications import FIELD_CASES
-
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f2")

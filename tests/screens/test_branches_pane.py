@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from peewee import OperationalError
-from textual.widgets import DataTable
 
 from models import AccessGrant, Account, AuditEvent, Branch, OutgoingEmail
 from models.audit import Action
@@ -13,20 +12,8 @@ from screens.dialogs import ConfirmDialog
 from tui.kit.domain import SOMETHING_WENT_WRONG
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, screen_text, settle
-from tests.screens.panes import PaneHost, show_pane, shown_keys, table_rows, visible_text
-from tests.screens.test_login import app_for
-
-
-def row_named(app, name: str) -> list[str]:
-    return next(row for row in table_rows(app) if row[0].lstrip("* ") == name)
-
-
-async def to_row(pilot, name: str) -> None:
-    table = pilot.app.screen.query_one(DataTable)
-    table.focus()
-    names = [row[0].lstrip("* ") for row in table_rows(pilot.app)]
-    table.move_cursor(row=names.index(name))
-    await pilot.pause()
+from tests.screens.panes import PaneHost, row_named, show_pane, shown_keys, table_rows, to_row, visible_text
+from tests.screens.signing_in import app_for
 
 
 async def test_the_table_shows_branches_managers_roles_and_linked_professionals(sqlite_db, clock, tmp_path):

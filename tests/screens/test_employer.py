@@ -12,7 +12,8 @@ from screens.dossier import DossierScreen
 from screens.employer import EmployerScreen
 from tests import story
 from tests.screens.helpers import screen_lines, settle
-from tests.screens.test_login import app_for, log_in
+from tests.screens.panes import overview_names
+from tests.screens.signing_in import app_for, as_kroon, log_in
 from tui.table import VirtualTable
 
 TODAY = dt.date(2026, 11, 28)
@@ -45,21 +46,11 @@ def utrecht(sqlite_db):
     return {"overvecht": overvecht, "people": people}
 
 
-def names(app) -> list[str]:
-    return [row.name for row in app.screen.query_one(VirtualTable).rows if row.is_latest]
-
-
-async def as_kroon(app, pilot) -> None:
-    await log_in(pilot, "kroon", story.PASSWORD)
-    assert isinstance(app.screen, EmployerScreen)
-    await settle(pilot)
-
-
 async def test_kroon_sees_exactly_the_grants_in_force_today(utrecht, clock, tmp_path):
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await as_kroon(app, pilot)
-        assert sorted(names(app)) == ["C. Cliënt", "E. Eindigt", "M. Kroon"]
+        assert sorted(overview_names(app)) == ["C. Cliënt", "E. Eindigt", "M. Kroon"]
         text = "\n".join(screen_lines(app))
         assert "3 professionals" in text and "1 daarvan eindigen binnen 6 maanden" in text
         assert "● ✖ rood" in text and "M. Kroon" in text and "01-03-2027" in text
@@ -73,15 +64,15 @@ async def test_filters_apply_as_the_user_types(utrecht, clock, tmp_path):
         await as_kroon(app, pilot)
         await pilot.press("slash", *"client")
         await pilot.pause()
-        assert names(app) == ["C. Cliënt"]
+        assert overview_names(app) == ["C. Cliënt"]
         app.screen.query_one("#name-filter", Input).value = ""
         app.screen.query_one("#register-filter", Select).value = "Register Sociaal Werkers"
         await pilot.pause()
-        assert sorted(names(app)) == ["E. Eindigt", "M. Kroon"]
+        assert sorted(overview_names(app)) == ["E. Eindigt", "M. Kroon"]
         number = utrecht["people"]["kroon"].registrations.get().number
         app.screen.query_one("#number-filter", Input).value = number[-4:]
         await pilot.pause()
-        assert names(app) == ["M. Kroon"]
+        assert overview_names(app) == ["M. Kroon"]
 
 
 async def test_sorting_by_a_column_from_the_keyboard(utrecht, clock, tmp_path):
@@ -90,13 +81,13 @@ async def test_sorting_by_a_column_from_the_keyboard(utrecht, clock, tmp_path):
         await as_kroon(app, pilot)
         table = app.screen.query_one(VirtualTable)
         table.focus()
-        assert names(app)[0] == "M. Kroon"  # red and ending soonest comes first
+        assert overview_names(app)[0] == "M. Kroon"  # red and ending soonest comes first
         await pilot.press("s")  # the column cursor starts on Naam
         await pilot.pause()
-        assert names(app) == ["C. Cliënt", "E. Eindigt", "M. Kroon"]
+        assert overview_names(app) == ["C. Cliënt", "E. Eindigt", "M. Kroon"]
         await pilot.press("s")
         await pilot.pause()
-        assert names(app) == ["M. Kroon", "E. Eindigt", "C. Cliënt"]
+        assert overview_names(app) == ["M. Kroon", "E. Eindigt", "C. Cliënt"]
         assert (table.sort_column, table.sort_reverse) == ("name", True)
 
 
@@ -129,12 +120,12 @@ async def test_removing_a_professional_after_confirming(utrecht, clock, tmp_path
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")  # changed my mind
         await pilot.pause()
-        assert "M. Kroon" in names(app)
+        assert "M. Kroon" in overview_names(app)
         await pilot.press("delete")
         await pilot.pause()
         await pilot.click("#confirm")
         await settle(pilot)
-        assert "M. Kroon" not in names(app) and len(names(app)) == 2
+        assert "M. Kroon" not in overview_names(app) and len(overview_names(app)) == 2
     grant = AccessGrant.get(AccessGrant.professional == utrecht["people"]["kroon"])
     assert grant.revoked_by_id == utrecht["overvecht"].manager_id
 
@@ -184,8 +175,8 @@ async def test_a_long_overview_shows_its_first_screen_then_all_rows(sqlite_db, c
         await log_in(pilot, "kroon", story.PASSWORD)
         pane = app.screen.query_one(professionals.ProfessionalsPane)
         await settle(pilot)
-        assert pane.overview is not None and len(names(app)) == 12
+        assert pane.overview is not None and len(overview_names(app)) == 12
         assert "12 professionals" in "\n".join(screen_lines(app))
         await pilot.press("slash", *"persoon07")
         await pilot.pause()
-        assert names(app) == ["A. Persoon07"]
+        assert overview_names(app) == ["A. Persoon07"]

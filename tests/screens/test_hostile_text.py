@@ -25,10 +25,10 @@ from screens.organisation_pane import OrganisationPane
 from screens.professional import ProfessionalScreen
 from screens.staff import StaffScreen
 from tests import story
-from tests.models.test_applications import GOOD
+from tests.applications import GOOD
 from tests.screens.helpers import error_of, fill, screen_lines, screen_text, settle
 from tests.screens.panes import show_pane
-from tests.screens.test_login import app_for, log_in
+from tests.screens.signing_in import app_for, log_in
 from tui.plain import visible
 from tui.table import VirtualTable
 

@@ -14,7 +14,7 @@ from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
 from tests.screens.panes import PaneHost, show_pane, shown_keys, visible_text
 from tests.screens.panes import table_rows as wrapped_rows
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 
 def world_with_registration():

@@ -18,7 +18,7 @@ from screens.dossier import ACCESS_ENDED, DossierScreen
 from screens.employer import EmployerScreen
 from tests import story
 from tests.screens.helpers import eventually, notifications, notified, screen_lines, settle, watching
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 from tui.table import VirtualTable
 
 

@@ -25,13 +25,7 @@ from screens.organisation_pane import KEPT, SAVED, OrganisationPane
 from tests import story
 from tests.screens.helpers import eventually, notifications, notified, settle, shown, watching
 from tests.screens.panes import show_pane
-from tests.screens.test_login import app_for, log_in
-
-
-def live_app(clock, tmp_path):
-    app = app_for(clock, tmp_path)
-    app.watch_interval = 0.05
-    return app
+from tests.screens.signing_in import live_app, log_in
 
 
 async def signed_in(pilot, username: str, tab_key: str) -> None:

@@ -19,17 +19,15 @@ from models.inzage import GrantChanges, save_changes
 from models.overview import overview_rows
 from models.rules import Norm
 from screens import professionals
-from screens.employer import EmployerScreen
 from screens.professionals import LOAD_FAILED, LOADING, PARTLY_LOADED, ProfessionalsPane
 from tests import story
-from tests.screens.helpers import eventually, notifications, screen_lines, settle, watching
-from tests.screens.test_login import app_for, log_in
+from tests.screens.helpers import eventually, notifications, screen_lines, settle
+from tests.screens.panes import overview_names, overview_table
+from tests.screens.signing_in import as_kroon, live_app
 from tui.kit.domain import SOMETHING_WENT_WRONG
-from tui.table import VirtualTable
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 28)
-FAST = 0.05  # seconds between the SQLite watcher's looks; PostgreSQL is told at once anyway
 NEVER = 3600.0  # the SQLite watcher does not look during the test: only ctrl+r brings changes
 
 
@@ -50,29 +48,8 @@ def cast(database, clock):
     return world, register, people
 
 
-def live_app(clock, tmp_path, interval: float = FAST):
-    app = app_for(clock, tmp_path)
-    app.watch_interval = interval
-    return app
-
-
-async def as_kroon(app, pilot) -> None:
-    await log_in(pilot, "kroon", story.PASSWORD)
-    assert isinstance(app.screen, EmployerScreen)
-    await settle(pilot)
-    await watching(pilot)
-
-
-def table(app) -> VirtualTable:
-    return app.screen.query_one("#overview-table", VirtualTable)
-
-
-def names(app) -> list[str]:
-    return [row.name for row in table(app).rows if row.is_latest]
-
-
 def highlighted(app) -> str | None:
-    row = table(app).current_row
+    row = overview_table(app).current_row
     return None if row is None else row.name
 
 
@@ -93,12 +70,12 @@ async def test_a_revoked_grant_disappears_without_a_key_press(cast, clock, tmp_p
     world, _, people = cast
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert names(app) == ["A. Aalders", "B. Bakker", "C. Claes", "D. Dekker", "T. Test"]
+        await as_kroon(app, pilot, watch=True)
+        assert overview_names(app) == ["A. Aalders", "B. Bakker", "C. Claes", "D. Dekker", "T. Test"]
         overview = app.screen.query_one(ProfessionalsPane).overview
         revoke(people["Claes"], clock)  # in Claes's own session
-        await eventually(pilot, lambda: "C. Claes" not in names(app))
-        assert names(app) == ["A. Aalders", "B. Bakker", "D. Dekker", "T. Test"]
+        await eventually(pilot, lambda: "C. Claes" not in overview_names(app))
+        assert overview_names(app) == ["A. Aalders", "B. Bakker", "D. Dekker", "T. Test"]
         assert app.screen.query_one(ProfessionalsPane).overview is overview  # only Claes was read again
         text = "\n".join(screen_lines(app))
         assert "Claes" not in text and "4 professionals · 4 met een rode periode" in text
@@ -129,14 +106,14 @@ async def test_a_grant_revoked_in_another_process_disappears(cast, url, clock, t
     dekker = people["Dekker"]
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert "D. Dekker" in names(app)
+        await as_kroon(app, pilot, watch=True)
+        assert "D. Dekker" in overview_names(app)
         child = await asyncio.to_thread(
             subprocess.run, [sys.executable, "-c", REVOKE_ELSEWHERE, url, str(story.account_of(dekker).id),
                              str(dekker.grants.get().id)], cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert child.returncode == 0, child.stderr
-        await eventually(pilot, lambda: "D. Dekker" not in names(app))
-        assert names(app) == ["A. Aalders", "B. Bakker", "C. Claes", "T. Test"]
+        await eventually(pilot, lambda: "D. Dekker" not in overview_names(app))
+        assert overview_names(app) == ["A. Aalders", "B. Bakker", "C. Claes", "T. Test"]
 
 
 async def test_an_activity_added_shows_the_new_points_and_status(cast, clock, tmp_path):
@@ -144,14 +121,14 @@ async def test_an_activity_added_shows_the_new_points_and_status(cast, clock, tm
     aalders = people["Aalders"]
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
+        await as_kroon(app, pilot, watch=True)
         assert "● ✖ rood" in line_of(app, "A. Aalders")
         overview = app.screen.query_one(ProfessionalsPane).overview
         period = story.latest_period(aalders.registrations.get())
         add_activity(story.account_of(aalders), period.id,
                      ActivityForm("Omgaan met agressie", "training", "02-11-2026", "40", "Movisie"), clock)
-        await eventually(pilot, lambda: "A. Aalders" in names(app) and names(app)[-1] == "A. Aalders")
-        row = next(row for row in table(app).rows if row.name == "A. Aalders")
+        await eventually(pilot, lambda: "A. Aalders" in overview_names(app) and overview_names(app)[-1] == "A. Aalders")
+        row = next(row for row in overview_table(app).rows if row.name == "A. Aalders")
         assert (row.achieved, row.status) == (40, "green")
         line = line_of(app, "A. Aalders")
         assert " 40 " in line and "● ✔ groen" in line  # green: below every red one now
@@ -165,17 +142,17 @@ async def test_filters_sort_and_the_highlighted_professional_stay(cast, clock, t
     story.registration(daan, register)
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
+        await as_kroon(app, pilot, watch=True)
         app.screen.query_one("#name-filter", Input).value = "a"  # Aalders, Bakker, Claes (and Daan, later)
-        rows = table(app)
+        rows = overview_table(app)
         rows.focus()
         await pilot.press("s", "s")  # by name, then the other way round
         await pilot.press("down")
         await pilot.pause()
-        assert names(app) == ["C. Claes", "B. Bakker", "A. Aalders"] and highlighted(app) == "B. Bakker"
+        assert overview_names(app) == ["C. Claes", "B. Bakker", "A. Aalders"] and highlighted(app) == "B. Bakker"
         grant_again(daan, world.overvecht, clock)  # comes above Bakker
-        await eventually(pilot, lambda: "C. Daan" in names(app))
-        assert names(app) == ["C. Daan", "C. Claes", "B. Bakker", "A. Aalders"]
+        await eventually(pilot, lambda: "C. Daan" in overview_names(app))
+        assert overview_names(app) == ["C. Daan", "C. Claes", "B. Bakker", "A. Aalders"]
         assert highlighted(app) == "B. Bakker" and rows.cursor_row == 2
         period = story.latest_period(people["Bakker"].registrations.get())
         add_activity(story.account_of(people["Bakker"]), period.id,
@@ -183,7 +160,7 @@ async def test_filters_sort_and_the_highlighted_professional_stay(cast, clock, t
         await eventually(pilot, lambda: rows.current_row is not None and rows.current_row.achieved == 12)
         assert highlighted(app) == "B. Bakker"  # its row was read again, and is still the highlighted one
         revoke(people["Bakker"], clock)  # gone: the row at the same place is highlighted instead
-        await eventually(pilot, lambda: "B. Bakker" not in names(app))
+        await eventually(pilot, lambda: "B. Bakker" not in overview_names(app))
         assert highlighted(app) == "A. Aalders"
         assert app.screen.query_one("#name-filter", Input).value == "a"
         assert (rows.sort_column, rows.sort_reverse) == ("name", True)
@@ -202,8 +179,8 @@ async def test_the_highlighted_row_stays_on_its_line_when_rows_come_above_it(dat
     story.registration(first, register, periods=[(dt.date(2024, 1, 1), dt.date(2026, 12, 1))])  # ends soonest
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        rows = table(app)
+        await as_kroon(app, pilot, watch=True)
+        rows = overview_table(app)
         rows.focus()
         for _ in range(45):
             await pilot.press("down")
@@ -211,7 +188,7 @@ async def test_the_highlighted_row_stays_on_its_line_when_rows_come_above_it(dat
         top, line = rows.scroll_y, rows.cursor_row - rows.scroll_y
         assert top > 0 and highlighted(app) == "P. Persoon45"
         grant_again(first, world.overvecht, clock)
-        await eventually(pilot, lambda: names(app)[0] == "A. Eerst")
+        await eventually(pilot, lambda: overview_names(app)[0] == "A. Eerst")
         assert highlighted(app) == "P. Persoon45" and rows.cursor_row == 46
         assert rows.cursor_row - rows.scroll_y == line  # on the same line: the rows above moved up one
 
@@ -222,16 +199,16 @@ async def test_ctrl_r_brings_the_overview_up_to_date_by_hand(sqlite_db, clock, t
     story.registration(world.test, register)
     app = live_app(clock, tmp_path, interval=NEVER)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert names(app) == []
+        await as_kroon(app, pilot, watch=True)
+        assert overview_names(app) == []
         grant_again(world.test, world.overvecht, clock)
         await asyncio.sleep(0.3)
         await settle(pilot)
-        assert names(app) == []  # the watcher does not look in this test
-        table(app).focus()
+        assert overview_names(app) == []  # the watcher does not look in this test
+        overview_table(app).focus()
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert names(app) == ["T. Test"]
+        assert overview_names(app) == ["T. Test"]
         assert "Bijgewerkt." in notifications(app)
 
 
@@ -243,8 +220,8 @@ async def test_a_load_that_fails_says_so_instead_of_loading_for_ever(cast, clock
     monkeypatch.setattr(professionals, "overview_rows", failing)
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert len(table(app).rows) == 0 and table(app).empty_text == LOAD_FAILED
+        await as_kroon(app, pilot, watch=True)
+        assert len(overview_table(app).rows) == 0 and overview_table(app).empty_text == LOAD_FAILED
         text = "\n".join(screen_lines(app))
         assert LOADING not in text and "De professionals konden niet worden geladen" in text
         assert SOMETHING_WENT_WRONG in notifications(app)
@@ -262,31 +239,31 @@ async def test_when_only_the_rest_fails_to_load_the_first_screen_says_so(cast, c
     monkeypatch.setattr(professionals, "overview_rows", first_screen_only)
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert names(app) == ["A. Aalders", "B. Bakker"]
+        await as_kroon(app, pilot, watch=True)
+        assert overview_names(app) == ["A. Aalders", "B. Bakker"]
         assert PARTLY_LOADED in "\n".join(screen_lines(app))
         assert SOMETHING_WENT_WRONG in notifications(app)
         monkeypatch.setattr(professionals, "overview_rows", overview_rows)  # the database is back
-        table(app).focus()
+        overview_table(app).focus()
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert len(names(app)) == 5 and "5 professionals" in "\n".join(screen_lines(app))
+        assert len(overview_names(app)) == 5 and "5 professionals" in "\n".join(screen_lines(app))
 
 
 async def test_a_live_read_that_fails_keeps_the_rows_and_says_so(cast, clock, tmp_path, monkeypatch):
     _, _, people = cast
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
+        await as_kroon(app, pilot, watch=True)
         monkeypatch.setattr(professionals, "overview_rows", failing)
         revoke(people["Claes"], clock)
         await eventually(pilot, lambda: SOMETHING_WENT_WRONG in notifications(app))
-        assert "C. Claes" in names(app) and len(names(app)) == 5  # what was read before stays
+        assert "C. Claes" in overview_names(app) and len(overview_names(app)) == 5  # what was read before stays
         monkeypatch.setattr(professionals, "overview_rows", overview_rows)
-        table(app).focus()
+        overview_table(app).focus()
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert "C. Claes" not in names(app)
+        assert "C. Claes" not in overview_names(app)
 
 
 async def test_a_refused_load_empties_the_table_and_shows_the_refusal(sqlite_db, clock, tmp_path):
@@ -297,18 +274,18 @@ async def test_a_refused_load_empties_the_table_and_shows_the_refusal(sqlite_db,
     story.grant(world.test, world.overvecht)
     app = live_app(clock, tmp_path, interval=NEVER)  # else the change feed signs Kroon out first
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert names(app) == ["T. Test"]
+        await as_kroon(app, pilot, watch=True)
+        assert overview_names(app) == ["T. Test"]
         Organisation.update(status=OrganisationStatus.PENDING, decided_at=None).where(
             Organisation.id == world.utrecht.id).execute()
         with pytest.raises(AccessDenied) as refusal:
             overview_rows(world.kroon, TODAY)
-        table(app).focus()
+        overview_table(app).focus()
         await pilot.press("ctrl+r")
         await settle(pilot)
         pane = app.screen.query_one(ProfessionalsPane)
-        assert len(table(app).rows) == 0 and pane.overview is None
-        assert table(app).empty_text == str(refusal.value)
+        assert len(overview_table(app).rows) == 0 and pane.overview is None
+        assert overview_table(app).empty_text == str(refusal.value)
         text = "\n".join(screen_lines(app))
         assert "Test" not in text and "professionals ·" not in text
 
@@ -328,7 +305,7 @@ async def test_a_change_to_a_professional_not_shown_reads_nothing(cast, clock, t
                             lambda *args, _real=real, _name=name, **kwargs: reads.append(_name) or _real(*args, **kwargs))
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
+        await as_kroon(app, pilot, watch=True)
         await eventually(pilot, lambda: app.places.organisations == {world.utrecht.id})
         arrived = []
         app.data_changed.subscribe(app.screen, arrived.append)
@@ -340,7 +317,7 @@ async def test_a_change_to_a_professional_not_shown_reads_nothing(cast, clock, t
         await app.workers.wait_for_complete()
         assert reads == []
         grant_again(stranger, world.overvecht, clock)
-        await eventually(pilot, lambda: "S. Vreemd" in names(app))
+        await eventually(pilot, lambda: "S. Vreemd" in overview_names(app))
 
 
 async def test_a_change_to_the_own_organisation_alone_makes_the_overview_check_its_scope(cast, clock, tmp_path):
@@ -355,8 +332,8 @@ async def test_a_change_to_the_own_organisation_alone_makes_the_overview_check_i
     story.registration(newcomer, register)
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
-        assert "N. Nieuw" not in names(app)
+        await as_kroon(app, pilot, watch=True)
+        assert "N. Nieuw" not in overview_names(app)
         with db.atomic():
             successor = story.account("opvolger", Role.EMPLOYER)
             Branch.update(manager=successor).where(Branch.id == world.overvecht.id).execute()
@@ -364,7 +341,7 @@ async def test_a_change_to_the_own_organisation_alone_makes_the_overview_check_i
                                   role="branch_manager")
         story.grant(newcomer, other)
         record([Topic(Kind.ORGANISATION, world.utrecht.id)])
-        await eventually(pilot, lambda: names(app) == ["N. Nieuw"])
+        await eventually(pilot, lambda: overview_names(app) == ["N. Nieuw"])
 
 
 async def test_a_change_to_someone_whose_read_is_under_way_is_not_dropped(cast, clock, tmp_path, monkeypatch):
@@ -387,7 +364,7 @@ async def test_a_change_to_someone_whose_read_is_under_way_is_not_dropped(cast, 
     monkeypatch.setattr(professionals, "overview_rows", read_then_wait)
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
+        await as_kroon(app, pilot, watch=True)
         pane = app.screen.query_one(ProfessionalsPane)
         held.clear()
         grant_again(stranger, world.overvecht, clock)
@@ -396,7 +373,7 @@ async def test_a_change_to_someone_whose_read_is_under_way_is_not_dropped(cast, 
             "Intervisie", "training", "12-11-2026", "8", "Movisie", ""), clock)
         await pilot.pause(0.5)  # the activity's batch has arrived meanwhile (ten looks of the watcher)
         held.set()
-        await eventually(pilot, lambda: "S. Vreemd" in names(app) and "8" in line_of(app, "S. Vreemd").split())
+        await eventually(pilot, lambda: "S. Vreemd" in overview_names(app) and "8" in line_of(app, "S. Vreemd").split())
 
 
 async def test_a_live_read_that_failed_is_tried_again_without_another_change(cast, clock, tmp_path, monkeypatch):
@@ -414,8 +391,8 @@ async def test_a_live_read_that_failed_is_tried_again_without_another_change(cas
 
     app = live_app(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await as_kroon(app, pilot)
+        await as_kroon(app, pilot, watch=True)
         monkeypatch.setattr(professionals, "overview_rows", fails_once)
         revoke(people["Claes"], clock)
         await eventually(pilot, lambda: SOMETHING_WENT_WRONG in notifications(app))
-        await eventually(pilot, lambda: "C. Claes" not in names(app))  # no key, no other change
+        await eventually(pilot, lambda: "C. Claes" not in overview_names(app))  # no key, no other change

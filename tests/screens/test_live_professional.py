@@ -26,7 +26,7 @@ from screens.professional import ProfessionalScreen
 from tests import story
 from tests.screens.helpers import eventually, notifications, settle, watching
 from tests.screens.panes import visible_text
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 ROOT = Path(__file__).resolve().parents[2]
 STILL_THERE = ("De inzage is intussen gewijzigd door Kroon. Uw niet-opgeslagen wijzigingen staan er nog; kies "

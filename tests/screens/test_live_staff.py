@@ -12,10 +12,10 @@ from models.auth import MAX_FAILURES, authenticate
 from models.staff import approve_application
 from screens.staff import StaffScreen
 from tests import story
-from tests.models.test_applications import GOOD
+from tests.applications import GOOD
 from tests.screens.helpers import eventually, settle, watching
-from tests.screens.test_login import app_for, log_in
-from tests.screens.test_staff import table_rows
+from tests.screens.panes import staff_rows
+from tests.screens.signing_in import app_for, log_in
 
 
 def application(company: str, username: str, postcode: str, city: str):
@@ -24,7 +24,7 @@ def application(company: str, username: str, postcode: str, city: str):
 
 
 def names(app) -> list[str]:
-    return [row[0] for row in table_rows(app, "applications-table")]
+    return [row[0] for row in staff_rows(app, "applications-table")]
 
 
 def highlighted(app, table_id: str) -> str:
@@ -74,14 +74,14 @@ async def test_the_account_list_follows_a_lock_and_keeps_the_search_text(sqlite_
         await pilot.press("f6")
         await pilot.press(*"kroon")
         await settle(pilot)
-        assert [row[:2] for row in table_rows(app, "accounts-table")] == [["kroon", "actief"],
+        assert [row[:2] for row in staff_rows(app, "accounts-table")] == [["kroon", "actief"],
                                                                           ["kroonenberg", "actief"]]
         app.screen.query_one("#accounts-table", DataTable).focus()
         await pilot.press("down")
         await pilot.pause()
         for _ in range(MAX_FAILURES):  # someone guesses Kroonenberg's password
             authenticate("kroonenberg", "geraden", clock)
-        await eventually(pilot, lambda: table_rows(app, "accounts-table")[1][1] == "geblokkeerd")
+        await eventually(pilot, lambda: staff_rows(app, "accounts-table")[1][1] == "geblokkeerd")
         assert app.screen.query_one("#account-query", Input).value == "kroon"
         assert highlighted(app, "accounts-table") == "kroonenberg"
 
@@ -111,4 +111,4 @@ async def test_a_grant_saved_somewhere_reads_neither_list_again_but_a_new_applic
         assert reads == []
         apply_for_employer_account(application("Welzijn Kampen", "kampen", "8261 AA", "Kampen"), clock)
         await eventually(pilot, lambda: names(app) == ["Welzijn Kampen"])
-        await eventually(pilot, lambda: "kampen" in [row[0] for row in table_rows(app, "accounts-table")])
+        await eventually(pilot, lambda: "kampen" in [row[0] for row in staff_rows(app, "accounts-table")])

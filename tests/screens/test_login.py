@@ -11,37 +11,9 @@ from models.demo import DemoLogin, DemoSummary
 from screens.employer import EmployerScreen
 from screens.login import PENDING, WRONG_CREDENTIALS, LoginScreen
 from tests import story
-from screens.confirm_dialog import OneFieldDialog
 from tests.screens.helpers import error_of, fill, notifications, screen_lines, screen_text, settle
+from tests.screens.signing_in import answer_code, app_for, log_in
 from tui import config
-from tui.app import make_app
-
-
-def app_for(clock, tmp_path, **kwargs):
-    from models.mail import MailSettings
-
-    return make_app(clock, mail=MailSettings(outbox_dir=tmp_path / "outbox"), idle_minutes=15, **kwargs)
-
-
-async def log_in(pilot, username: str, password: str) -> None:
-    """Sign in as a user does; an account with a second factor is asked its code, answered from its app."""
-    await fill(pilot, username=username, password=password)
-    await pilot.press("enter")
-    await settle(pilot)
-    await answer_code(pilot, username)
-
-
-async def answer_code(pilot, username: str) -> None:
-    """When the app asks the code of an account with a second factor: the one its app shows now."""
-    if pilot.app.screen.query("#code") and isinstance(pilot.app.screen, OneFieldDialog):
-        import pyotp
-
-        from models import Account, SecondFactor
-
-        factor = SecondFactor.get(SecondFactor.account == Account.get(Account.username == username).id)
-        await fill(pilot, code=pyotp.TOTP(factor.secret).at(pilot.app.clock.now()))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
 
 
 async def test_an_employer_logs_in_and_sees_their_home(sqlite_db, clock, tmp_path):

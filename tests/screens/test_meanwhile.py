@@ -15,9 +15,8 @@ from screens.login import LoginScreen
 from screens.organisation_pane import OrganisationPane
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
-from tests.screens.panes import show_pane, table_rows, visible_text
-from tests.screens.test_branches_pane import row_named, to_row
-from tests.screens.test_login import app_for, log_in
+from tests.screens.panes import row_named, show_pane, table_rows, to_row, visible_text
+from tests.screens.signing_in import app_for, log_in
 
 
 def busy(*args, **kwargs):

@@ -15,7 +15,7 @@ from screens.professionals import ProfessionalsPane
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
 from tests.screens.panes import PaneHost, show_pane, shown_keys, visible_text
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 from tui.table import VirtualTable
 
 SW_NORM = Norm(150, 60, 40, 30)

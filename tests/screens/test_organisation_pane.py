@@ -10,7 +10,7 @@ from screens.organisation_pane import KEPT, NOT_SAVED_MEANWHILE, READ_ONLY, SAVE
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
 from tests.screens.panes import show_pane, shown_keys, visible_text
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 
 def value(app, field_id: str) -> str:

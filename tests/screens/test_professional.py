@@ -6,7 +6,7 @@ from screens.login import LoginScreen
 from screens.professional import ProfessionalScreen
 from tests import story
 from tests.screens.helpers import screen_lines, settle
-from tests.screens.test_login import app_for, log_in
+from tests.screens.signing_in import app_for, log_in
 
 
 async def test_leaving_the_inzage_tab_with_unsaved_changes_asks_first(sqlite_db, clock, tmp_path):

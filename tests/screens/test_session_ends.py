@@ -23,11 +23,10 @@ from screens.login import LoginScreen
 from tui.app import BACK
 from tui.kit.messages import DatabaseReached
 from tests import story
-from tests.models.test_sessions import CHANGES, NEW_PASSWORD, session_of, told
-from tests.screens.helpers import error_of, eventually, fill, notifications, notified, settle, watching
+from tests.account_changes import CHANGES, NEW_PASSWORD, session_of, told
+from tests.screens.helpers import code_in_outbox, error_of, eventually, fill, notifications, notified, settle, watching
 from tests.screens.panes import show_pane
-from tests.screens.test_account_pane import code_in_outbox
-from tests.screens.test_login import app_for, log_in
+from tests.screens.signing_in import app_for, log_in
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from screens.employer import EmployerScreen
 from screens.login import LoginScreen
 from screens.professional import ProfessionalScreen
 from tests import story
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 
 async def test_it_opens_the_workspace_without_a_login_screen(sqlite_db, clock, tmp_path):

@@ -16,7 +16,7 @@ from screens.staff import StaffScreen
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, screen_lines, settle
 from tests.screens.panes import visible_text
-from tests.screens.test_login import app_for, log_in
+from tests.screens.signing_in import app_for, log_in
 
 WORKSPACES = {"kroon": EmployerScreen, "medewerker": StaffScreen, "test": ProfessionalScreen}
 

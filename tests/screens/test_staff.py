@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from models import Account, Organisation, OutgoingEmail, Role
 from models.applications import apply_for_employer_account
@@ -12,19 +12,15 @@ from models.codes import create_manager_account
 from screens.dialogs import ReasonDialog
 from screens.staff import StaffScreen
 from tests import story
-from tests.models.test_applications import GOOD
+from tests.applications import GOOD
 from tests.screens.helpers import notifications, screen_text, settle
-from tests.screens.test_login import app_for, log_in
+from tests.screens.panes import staff_rows
+from tests.screens.signing_in import app_for, log_in
 
 
 async def as_staff(app, pilot) -> None:
     await log_in(pilot, "medewerker", story.PASSWORD)
     assert isinstance(app.screen, StaffScreen)
-
-
-def table_rows(app, table_id: str) -> list[list[str]]:
-    table = app.screen.query_one(f"#{table_id}", DataTable)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 
 async def test_staff_approve_one_application_and_reject_another_with_a_reason(sqlite_db, clock, tmp_path):
@@ -38,7 +34,7 @@ async def test_staff_approve_one_application_and_reject_another_with_a_reason(sq
     async with app.run_test(size=(120, 40)) as pilot:
         await as_staff(app, pilot)
         await settle(pilot)
-        rows = table_rows(app, "applications-table")
+        rows = staff_rows(app, "applications-table")
         assert [row[0] for row in rows] == ["Stichting Welzijn Utrecht", "Buurtwerk Zwolle"]
         assert "mogelijk dubbel" in rows[0][6] and rows[1][6] == ""
         assert "zelfde naam en postcode als Stichting Welzijn Utrecht" in screen_text(app)
@@ -51,10 +47,10 @@ async def test_staff_approve_one_application_and_reject_another_with_a_reason(sq
         assert "Vul een reden in" in screen_text(app)
         await pilot.press(*"Dubbel account", "enter")
         await settle(pilot)
-        assert [row[0] for row in table_rows(app, "applications-table")] == ["Buurtwerk Zwolle"]
+        assert [row[0] for row in staff_rows(app, "applications-table")] == ["Buurtwerk Zwolle"]
         await pilot.press("a")
         await settle(pilot)
-        assert table_rows(app, "applications-table") == []
+        assert staff_rows(app, "applications-table") == []
         assert any("goedgekeurd" in message for message in notifications(app))
     assert authenticate("mverburg", GOOD.password, clock).status == LoginStatus.REJECTED
     assert authenticate("tweede", GOOD.password, clock).ok
@@ -75,12 +71,12 @@ async def test_staff_find_unlock_and_resend_activation(sqlite_db, clock, tmp_pat
         await pilot.pause()
         app.screen.query_one("#account-query", Input).value = "kroon"
         await settle(pilot)
-        assert table_rows(app, "accounts-table") == [["kroon", "geblokkeerd", "D. Kroon", "werkgever",
+        assert staff_rows(app, "accounts-table") == [["kroon", "geblokkeerd", "D. Kroon", "werkgever",
                                                      "kroon@example.nl", ""]]
         app.screen.query_one("#accounts-table").focus()
         await pilot.press("u")
         await settle(pilot)
-        assert table_rows(app, "accounts-table")[0][1] == "actief"
+        assert staff_rows(app, "accounts-table")[0][1] == "actief"
         app.screen.query_one("#account-query", Input).value = "nieuw"
         await settle(pilot)
         app.screen.query_one("#accounts-table").focus()

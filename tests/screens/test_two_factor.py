@@ -15,7 +15,7 @@ from screens.staff import StaffScreen
 from screens.two_factor import TURNED_ON, EnrolDialog
 from tests import story
 from tests.screens.helpers import error_of, fill, notified, screen_text, settle
-from tests.screens.test_login import app_for, log_in
+from tests.screens.signing_in import app_for, log_in
 
 
 def app_code(username: str, clock, steps: int = 0) -> str:

@@ -17,7 +17,7 @@ from screens.professional import ProfessionalScreen
 from screens.staff import StaffScreen
 from tests import story
 from tests.screens.helpers import fill, settle
-from tests.screens.test_login import app_for
+from tests.screens.signing_in import app_for
 
 
 class UiThreadAsked(RuntimeError):

@@ -13,8 +13,8 @@ from screens.employer import EmployerScreen
 from screens.professional import ProfessionalScreen
 from tests import story
 from tests.screens.helpers import eventually, notifications, notified, screen_text, settle, shown
-from tests.screens.test_employer import names
-from tests.screens.test_login import app_for, log_in
+from tests.screens.panes import overview_names
+from tests.screens.signing_in import app_for, log_in
 from tui.kit.domain import SOMETHING_WENT_WRONG, DomainWork
 from tui.widgets import HeaderNote
 
@@ -115,12 +115,12 @@ async def test_ctrl_r_refreshes_and_the_header_says_when(sqlite_db, clock, tmp_p
         await log_in(pilot, "kroon", story.PASSWORD)
         assert isinstance(app.screen, EmployerScreen)
         assert shown(app.screen.query_one(HeaderNote)) and "bijgewerkt 10:00:00" in screen_text(app)
-        assert names(app) == []
+        assert overview_names(app) == []
         story.grant(cast.test, cast.overvecht)  # written without the change feed: only ctrl+r shows it
         clock.advance(dt.timedelta(minutes=5))
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert names(app) == ["T. Test"]
+        assert overview_names(app) == ["T. Test"]
         assert "bijgewerkt 10:05:00" in screen_text(app)
 
 
@@ -147,10 +147,10 @@ async def test_bijgewerkt_waits_until_the_panes_have_read_again(sqlite_db, clock
         clock.advance(dt.timedelta(minutes=5))
         await pilot.press("ctrl+r")
         await pilot.pause(0.3)
-        assert "bijgewerkt 10:00:00" in screen_text(app) and names(app) == []  # still reading
+        assert "bijgewerkt 10:00:00" in screen_text(app) and overview_names(app) == []  # still reading
         held.set()
         await eventually(pilot, lambda: "bijgewerkt 10:05:00" in screen_text(app))
-        assert names(app) == ["T. Test"]
+        assert overview_names(app) == ["T. Test"]
         await notified(pilot, "Bijgewerkt.")
 
 
@@ -187,11 +187,11 @@ async def test_at_midnight_an_ended_grant_leaves_the_overview(sqlite_db, clock, 
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, "kroon", story.PASSWORD)
-        assert names(app) == ["T. Test"]
+        assert overview_names(app) == ["T. Test"]
         clock.advance(dt.timedelta(hours=2))  # 00:30 the next day in Amsterdam, 3 hours after signing in
         app.last_input = clock.now()  # not idle
         app.lock_if_idle()  # the app's periodic check notices the new day
-        await eventually(pilot, lambda: names(app) == [])
+        await eventually(pilot, lambda: overview_names(app) == [])
 
 
 async def test_one_watcher_per_app_and_it_stops_with_the_app(sqlite_db, clock, tmp_path):

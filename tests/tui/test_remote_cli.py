@@ -5,7 +5,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -20,17 +19,12 @@ import pyte
 import pytest
 
 from tests import story
+from tests.ports import free_port
 from tests.tui.ssh_client import open_app, wait_until
 from tui.cli import main
 
 pytestmark = pytest.mark.slow
 WAIT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Command:
