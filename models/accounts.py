@@ -62,6 +62,14 @@ class Account(BaseModel):
     class Meta:
         constraints = [SQL("CHECK ((role = 'professional') = (professional_id IS NOT NULL))")]
 
+    def without_secrets(self) -> Account:
+        """A copy for a session to hold: every column but the password hash, which never leaves models/
+        (a session's checks read what is stored now, not what it was handed)."""
+        copy = Account(**{name: value for name, value in self.__data__.items() if name != "password_hash"})
+        copy._dirty.clear()
+        copy.signed_in_at = self.signed_in_at
+        return copy
+
     @property
     def is_activated(self) -> bool:
         return self.password_hash is not None

@@ -132,7 +132,7 @@ def _admit(account: Account, now: dt.datetime, origin: dict) -> LoginResult:
     account.last_login = now
     account.save()
     AuditEvent.record(now, Action.LOGIN_SUCCEEDED, actor=account, account=account, detail=origin or None)
-    return LoginResult(LoginStatus.OK, account)
+    return LoginResult(LoginStatus.OK, account.without_secrets())
 
 
 def is_locked(account: Account, now: dt.datetime) -> bool:

@@ -11,10 +11,9 @@ ROLE_NAMES = {
 
 
 def describe_role(account: Account) -> str:
-    if account.role == Role.STAFF:
-        return "U bent ingelogd als medewerker van Registerplein."
-    if account.role == Role.PROFESSIONAL:
-        return "U bent ingelogd als professional."
+    if account.role in (Role.STAFF, Role.PROFESSIONAL):  # the name as stored now: it may have changed elsewhere
+        name = Account.select(Account.name).where(Account.id == account.id).scalar() or ""
+        return f"{'Registerplein-medewerker' if account.role == Role.STAFF else 'Professional'}: {name}"
     branch = Branch.select(Branch, Organisation).join(Organisation).where(Branch.manager == account).first()
     if branch is None:
         return "U bent ingelogd als werkgever, maar er is geen vestiging aan uw account gekoppeld."

@@ -4,7 +4,9 @@ Staff never see dossiers: nothing here reads periods, activities or grants.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from peewee import JOIN, fn
@@ -26,22 +28,44 @@ MAX_REASON = 1000
 NO_SUCH_ACCOUNT = "Dit account bestaat niet (meer)."
 
 
-@dataclass
+@dataclass(frozen=True)
+class ApplyingOrganisation:
+    id: int
+    name: str
+    name_key: str
+    visit_postcode: str
+    visit_city: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Applicant:
+    id: int
+    username: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
 class Application:
-    organisation: Organisation
-    applicant: Account
-    duplicates: list[str] = field(default_factory=list)  # why it may be a duplicate, in Dutch
+    """An application waiting for staff: what the console shows (values, never rows: no hash leaves models/)."""
+
+    organisation: ApplyingOrganisation
+    applicant: Applicant
+    duplicates: tuple[str, ...] = ()  # why it may be a duplicate, in Dutch
 
 
 def pending_applications(actor: Account) -> list[Application]:
     """Applications waiting for a decision, oldest first, with possible duplicates flagged."""
     require_staff(actor)
     first_branch = (Branch.select(fn.MIN(Branch.id)).where(Branch.organisation == Organisation.id))
-    query = (Branch.select(Branch, Organisation, Account)
+    query = (Branch.select(Organisation.id, Organisation.name, Organisation.name_key, Organisation.visit_postcode,
+                           Organisation.visit_city, Organisation.created_at,
+                           Account.id, Account.username, Account.name, Account.email)
              .join(Organisation).switch(Branch).join(Account, on=Branch.manager)
              .where(Organisation.status == OrganisationStatus.PENDING, Branch.id == first_branch)
-             .order_by(Organisation.created_at, Organisation.id))
-    return _flag_duplicates([Application(branch.organisation, branch.manager) for branch in query])
+             .order_by(Organisation.created_at, Organisation.id).tuples())
+    return _flag_duplicates([Application(ApplyingOrganisation(*row[:6]), Applicant(*row[6:])) for row in query])
 
 
 def _flag_duplicates(rows: list[Application]) -> list[Application]:
@@ -60,15 +84,16 @@ def _flag_duplicates(rows: list[Application]) -> list[Application]:
     for account_id, email, username in accounts:
         users.setdefault(email, []).append((account_id, username))
     status_names = {"pending": "aanvraag", "approved": "goedgekeurd", "rejected": "afgewezen"}
+    flagged = []
     for row in rows:
         org = row.organisation
-        for other_id, name, status in same_place.get((org.name_key, org.visit_postcode), []):
-            if other_id != org.id:
-                row.duplicates.append(f"zelfde naam en postcode als {name} ({status_names[status]})")
-        for other_id, username in users.get(row.applicant.email.lower(), []):
-            if other_id != row.applicant.id:
-                row.duplicates.append(f"e-mailadres al in gebruik door {username}")
-    return rows
+        duplicates = [f"zelfde naam en postcode als {name} ({status_names[status]})"
+                      for other_id, name, status in same_place.get((org.name_key, org.visit_postcode), [])
+                      if other_id != org.id]
+        duplicates += [f"e-mailadres al in gebruik door {username}"
+                       for other_id, username in users.get(row.applicant.email.lower(), []) if other_id != row.applicant.id]
+        flagged.append(dataclasses.replace(row, duplicates=tuple(duplicates)))
+    return flagged
 
 
 @retry_on_conflict

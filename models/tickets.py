@@ -65,4 +65,4 @@ def redeem_ticket(token: str, clock: Clock) -> Account | None:
         account = Account.get_by_id(ticket.account_id)
         account.session_version = ticket.session_version
         account.signed_in_at = ticket.signed_in_at
-        return account
+        return account.without_secrets()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
-from models.accounts import Account
 from screens.access_log import AccessLogPane
 from screens.inzage import InzagePane
 from screens.my_dossier import MyDossierPane
@@ -20,8 +19,6 @@ class ProfessionalScreen(WorkspaceScreen):
     def pane_for(self, tab: str) -> Widget:
         return {"dossier": MyDossierPane, "inzage": InzagePane, "looked": AccessLogPane}[tab](self.account)
 
-    def describe(self) -> str:
-        return f"Professional: {Account.get_by_id(self.account.id).name}"
 
     @property
     def inzage(self) -> InzagePane:

@@ -76,8 +76,6 @@ class StaffScreen(WorkspaceScreen):
             DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True),
             Static("U: deblokkeren, C: nieuwe activeringscode sturen.", classes="hint"))
 
-    def describe(self) -> str:
-        return f"Registerplein-medewerker: {Account.get_by_id(self.account.id).name}"
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -1,14 +1,17 @@
-"""No database read or write runs on the UI thread (issue 30): every models/ call of a screen goes through the
-one worker path. The UI thread's connection raises while each role is walked; nothing may have asked it."""
+"""The boundary between models/ and the screens (issue 30), checked while each role is walked:
+- no database read or write runs on the UI thread: every models/ call of a screen goes through the one worker
+  path (the UI thread's connection raises; nothing may have asked it);
+- no value that models/ hands a screen carries a password hash, a code's hash or a second factor's secret."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import traceback
 
 import pyotp
 import pytest
-from peewee import Database
+from peewee import Database, Model
 
 from models import Account, SecondFactor
 from screens.employer import EmployerScreen
@@ -18,6 +21,7 @@ from screens.staff import StaffScreen
 from tests import story
 from tests.screens.helpers import fill, settle
 from tests.screens.signing_in import app_for
+from tui.kit.domain import DomainWork
 
 
 class UiThreadAsked(RuntimeError):
@@ -48,6 +52,49 @@ def no_database_on_the_ui_thread(monkeypatch):
         guarding = False
 
 
+SECRET_FIELDS = ("password_hash", "code_hash", "secret")
+
+
+def secrets_in(value, seen: set[int] | None = None, path: str = "result") -> list[str]:
+    """Where in `value` (rows, values and the collections holding them) a secret field is."""
+    seen = set() if seen is None else seen
+    if id(value) in seen or isinstance(value, (str, bytes, int, float, bool, type(None))):
+        return []
+    seen.add(id(value))
+    found = []
+    if isinstance(value, Model):
+        found += [f"{path}: {type(value).__name__}.{name}" for name in SECRET_FIELDS if name in value.__data__]
+        items = [(name, value.__data__[name]) for name in value.__data__] + list(value.__rel__.items())
+    elif dataclasses.is_dataclass(value):
+        found += [f"{path}.{field.name}" for field in dataclasses.fields(value) if field.name in SECRET_FIELDS]
+        items = [(field.name, getattr(value, field.name)) for field in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        items = [(str(key), item) for key, item in value.items()]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = [(str(index), item) for index, item in enumerate(value)]
+        if hasattr(value, "_fields"):
+            found += [f"{path}.{name}" for name in value._fields if name in SECRET_FIELDS]
+    else:
+        return []
+    for name, item in items:
+        found += secrets_in(item, seen, f"{path}.{name}")
+    return found
+
+
+@contextlib.contextmanager
+def values_handed_to_screens(monkeypatch):
+    """Every result and refusal that the worker path hands back to a screen."""
+    handed: list[tuple[str, object]] = []
+    hand_back = DomainWork._hand_back
+
+    def noted(self, worker, callback, value):
+        handed.append((type(self).__name__, value))
+        return hand_back(self, worker, callback, value)
+
+    monkeypatch.setattr(DomainWork, "_hand_back", noted)
+    yield handed
+
+
 async def walk(pilot, keys: list[str]) -> None:
     for key in keys:
         await pilot.press(key)
@@ -71,7 +118,7 @@ async def test_no_screen_asks_the_database_on_the_ui_thread(database, clock, tmp
     secret = factor.secret if factor is not None else ""
     app = app_for(clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        with no_database_on_the_ui_thread(monkeypatch) as asked:
+        with no_database_on_the_ui_thread(monkeypatch) as asked, values_handed_to_screens(monkeypatch) as handed:
             await fill(pilot, username=username, password=story.PASSWORD)
             await pilot.press("enter")
             await settle(pilot)
@@ -85,3 +132,6 @@ async def test_no_screen_asks_the_database_on_the_ui_thread(database, clock, tmp
             await settle(pilot)
             assert isinstance(app.screen, LoginScreen)
         assert not asked, "\n".join(sorted(set(asked)))
+        assert len(handed) > len(keys)
+        leaks = [f"{node}: {where}" for node, value in handed for where in secrets_in(value)]
+        assert not leaks, "\n".join(leaks)
