@@ -12,10 +12,11 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from peewee import Database, DateField, DateTimeField, Model
+from peewee import Database
 
 from models import demo_data as data
 from models.accounts import Account, Role
+from models.bulk import BulkWriter
 from models.db import is_sqlite
 from models.grants import AccessGrant
 from models.organisations import Branch, ManagerRole, Organisation, OrganisationStatus
@@ -60,74 +61,6 @@ _CATEGORY_CUM_WEIGHTS = list(itertools.accumulate((45, 8, 10, 6, 5, 6, 20)))
 _REFLECTION = frozenset(category.value for category in Category if GROUP_OF[category] == RuleGroup.REFLECTION)
 
 
-class _Bulk:
-    """Buffered multi-row INSERTs for one table, with ids assigned here so rows can refer to each other."""
-
-    def __init__(self, writer: _Writer, model: type[Model]) -> None:
-        self.writer = writer
-        self.model = model
-        self.fields = None
-        self.rows: list[tuple] = []
-        self.next_id = 1
-        self.count = 0
-
-    def add(self, **values) -> int:
-        row_id = self.next_id
-        self.next_id += 1
-        if self.fields is None:
-            self.fields = [self.model._meta.fields[name] for name in ("id", *values)]
-        self.rows.append((row_id, *values.values()))
-        if len(self.rows) >= self.writer.batch:
-            self.writer.flush()
-        return row_id
-
-    def flush(self) -> None:
-        """Insert the buffered rows: COPY on PostgreSQL, one prepared executemany on SQLite.
-
-        Building each multi-row INSERT through Peewee's query builder cost 90% of the
-        generator's time; this is the same data through the driver directly.
-        """
-        if not self.rows:
-            return
-        database = self.model._meta.database
-        table = self.model._meta.table_name
-        columns = ", ".join(f'"{field.column_name}"' for field in self.fields)
-        cursor = database.cursor()
-        if is_sqlite(database):
-            # sqlite3's own date adapters are deprecated: store what Peewee would store.
-            convert = [i for i, field in enumerate(self.fields) if isinstance(field, (DateField, DateTimeField))]
-            rows = self.rows
-            if convert:
-                rows = [list(row) for row in rows]
-                for row in rows:
-                    for i in convert:
-                        if row[i] is not None:
-                            row[i] = row[i].isoformat(" ") if isinstance(row[i], dt.datetime) else row[i].isoformat()
-            params = ", ".join("?" * len(self.fields))
-            cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({params})', rows)
-        else:
-            with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                for row in self.rows:
-                    copy.write_row(row)
-        self.count += len(self.rows)
-        self.rows = []
-
-
-class _Writer:
-    """All tables' buffers, flushed together in foreign-key order so no row precedes its parent."""
-
-    def __init__(self, models: list[type[Model]], batch: int = 5000) -> None:
-        self.batch = batch
-        self.bulks = {model: _Bulk(self, model) for model in models}
-
-    def __getitem__(self, model: type[Model]) -> _Bulk:
-        return self.bulks[model]
-
-    def flush(self) -> None:
-        for bulk in self.bulks.values():
-            bulk.flush()
-
-
 class _Generator:
     def __init__(self, size: int, seed: int, today: dt.date) -> None:
         self.rng = random.Random(seed)
@@ -135,7 +68,7 @@ class _Generator:
         self.today = today
         self.now = dt.datetime.combine(today, dt.time(9, 0))
         self.password_hash = hash_password(DEMO_PASSWORD)
-        self.writer = _Writer(
+        self.writer = BulkWriter(
             [Professional, Account, Organisation, Branch, Registration, RegistrationPeriod, Activity, AccessGrant]
         )
         self.professionals = self.writer[Professional]

@@ -24,7 +24,8 @@ from models.audit import Action, AuditEvent, name_of
 from models.clock import Clock, format_date
 from models.db import db, is_sqlite, retry_on_conflict, write_transaction
 from models.organisations import Branch
-from models.overview import OverviewRow, OverviewSet, overview_rows
+from models.overview import OverviewRow, overview_rows
+from models.overview_set import OverviewSet
 from models.private import private_folder
 from models.professionals import Professional, Register, Registration, RegistrationPeriod
 from models.refusal import Refusal

@@ -17,31 +17,27 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Label, RadioButton, RadioSet, Static
+from textual.widgets import DataTable, Static
 
 from models.access import require_member
 from models.accounts import Account
 from models.branches import (
     BranchRow,
     GrantsInForce,
-    RenamedMeanwhile,
     RolesChangedMeanwhile,
-    add_branch,
     branch_rows,
     may_change_branches,
     remove_branch,
-    rename_branch,
     save_roles,
 )
 from models.changes import EVERYTHING, Batch, Kind, Topic
 from models.meanwhile import changed_by
 from models.organisations import Branch, ManagerRole
 from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
-from screens.form import FormScreen
+from screens.branch_forms import NewBranchScreen, RenameBranchScreen
 from screens.labels import MANAGER_ROLE
 from tui.plain import CELL_WIDTH, cell, plain, visible
-from tui.widgets import DomainPane, FormField, Header
+from tui.widgets import DomainPane
 
 INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of afdelingen van uw organisatie. "
          "Een vestigingsmanager ziet alleen de professionals die zijn of haar vestiging hebben gekozen. "
@@ -370,77 +366,3 @@ class BranchesPane(UnsavedChanges, DomainPane):
         self.pending.pop(row.id, None)
         self.notify(visible(f"Vestiging {row.name} is verwijderd."), markup=False)
         self.load()
-
-
-class NewBranchScreen(FormScreen):
-    """A new branch with its manager; the manager receives an activation code by email."""
-
-    def __init__(self, account: Account) -> None:
-        super().__init__()
-        self.account = account
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(classes="form", id="new-branch-form"):
-            yield Label("Nieuwe vestiging of afdeling", classes="form-title")
-            yield Static("De manager krijgt per e-mail een activeringscode en kiest daarmee zelf een wachtwoord.",
-                         classes="hint")
-            yield FormField("Naam van de vestiging of afdeling", "name", required=True, max_length=300)
-            yield FormField("Naam van de manager", "manager_name", required=True, max_length=300)
-            yield FormField("E-mailadres van de manager", "manager_email", required=True, max_length=320)
-            yield FormField("Gebruikersnaam van de manager", "manager_username", required=True, max_length=50)
-            yield Label("Rol van de manager", classes="section-title")
-            with RadioSet(id="role"):
-                yield RadioButton("Contactpersoon werkgever", id="role-contact_person")
-                yield RadioButton("Vestigingsmanager", id="role-branch_manager", value=True)
-            yield Checkbox("Beheerder: mag alle instellingen wijzigen", id="is_admin")
-            yield from self.buttons()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#name").focus()
-
-    def values(self) -> dict[str, str]:
-        pressed = self.query_one(RadioSet).pressed_button
-        role = ManagerRole.CONTACT_PERSON if pressed and pressed.id == "role-contact_person" else \
-            ManagerRole.BRANCH_MANAGER
-        return {**super().values(), "role": str(role),
-                "is_admin": "1" if self.query_one("#is_admin", Checkbox).value else ""}
-
-    def submit(self, values: dict[str, str]) -> Branch:
-        return add_branch(self.account, values["name"], values["manager_name"], values["manager_email"],
-                          values["manager_username"], values["role"], values["is_admin"] == "1", self.app.clock)
-
-    def done(self, branch: Branch) -> None:
-        self.app.deliver_mail()
-        self.dismiss(branch)
-
-
-class RenameBranchScreen(FormScreen):
-    """Another name for a branch; professionals see it beside the organisation's name."""
-
-    def __init__(self, account: Account, row: BranchRow) -> None:
-        super().__init__()
-        self.account = account
-        self.row = row
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(classes="form", id="rename-branch-form"):
-            yield Label(plain(f"{self.row.name}: naam wijzigen"), classes="form-title")
-            yield FormField("Nieuwe naam", "name", required=True, value=self.row.name, max_length=300)
-            yield from self.buttons()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#name").focus()
-
-    def submit(self, values: dict[str, str]) -> Branch:
-        try:
-            return rename_branch(self.account, self.row.id, values["name"], self.app.clock, self.row.name)
-        except RenamedMeanwhile as refused:  # told now; OK again renames what is stored now
-            self.row = self.row._replace(name=refused.current)
-            raise
-
-    def done(self, branch: Branch) -> None:
-        self.dismiss(branch)

@@ -23,6 +23,12 @@ RULE = {
 REGISTRATION_TYPE = {"basis": "basis", "aspirant": "aspirant", "registered": "geregistreerd"}
 MANAGER_ROLE = {"contact_person": "Contactpersoon werkgever", "branch_manager": "Vestigingsmanager"}
 
+
+def roles_text(role: str, is_admin: bool) -> str:
+    """A manager's role(s) as the professional reads them, e.g. "Vestigingsmanager, Beheerder"."""
+    return MANAGER_ROLE.get(role, role) + (", Beheerder" if is_admin else "")
+
+
 # Readable without colour: a symbol and a word beside the coloured dot (its colour from the theme).
 STATUS = {
     "green": ("● ✔ groen", "ok"),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -14,69 +13,27 @@ from textual.widgets import Input, Select, Static
 from models.access import AccessDenied
 from models.accounts import Account
 from models.changes import Batch, Kind
-from models.clock import format_date
 from models.export import ExportResult, export_overview
-from models.overview import DEFAULT_SORT, OverviewRow, OverviewSet, overview_rows, overview_scope, summarise
+from models.overview import OverviewRow, overview_rows, overview_scope
+from models.overview_set import DEFAULT_SORT, OverviewSet, summarise
 from models.refusal import Refusal
 from models.removal import remove_professional
 from screens.dialogs import ConfirmDialog
-from screens.labels import status_text
+from screens.overview_columns import Place, columns_for, render_cell
 from tui import config
 from tui.kit.domain import DomainWork
 from tui.kit.theme import style
 from tui.plain import plain, visible
-from tui.table import Column, VirtualTable
+from tui.table import VirtualTable
 from tui.widgets import PlainInput
 
 ALL_REGISTERS = ""
 FIRST_SCREEN = 100  # rows fetched first, so a large overview shows at once while the rest loads
-CELL_PADDING = 2  # VirtualTable pads each cell with a space on both sides
-SCROLLBAR = 2
 LIVE_LIMIT = 500  # more professionals changed at once than this: read the whole overview again
 RETRY_S = 2.0  # after a failed live read, everything is read again once this much later
 LOADING = "Professionals worden geladen…"
 LOAD_FAILED = "De professionals konden niet worden geladen. Probeer het later opnieuw met ctrl+r."
 PARTLY_LOADED = "Niet alle professionals konden worden geladen. Probeer het later opnieuw met ctrl+r."
-
-
-def columns_for(width: int) -> list[Column]:
-    """The seed's columns; name and register share what the fixed-width columns leave."""
-    wide = width >= 110
-    fixed = [
-        Column("number", "Registratienummer" if wide else "Reg.nr.", 17 if wide else 9),
-        Column("end_date", "Einddatum", 10),
-        Column("norm", "Norm", 4, align="right"),
-        Column("achieved", "Behaald", 7, align="right"),
-        Column("status", "Status", 9),
-    ]
-    spare = width - SCROLLBAR - sum(column.width + CELL_PADDING for column in fixed) - 2 * CELL_PADDING
-    name_width = max(12, min(30, spare * 2 // 5))
-    register_width = max(12, spare - name_width)
-    return [Column("name", "Naam", name_width), Column("register", "Register", register_width), *fixed]
-
-
-class Place(NamedTuple):
-    """The highlighted row, to find again after the rows changed: the same registration, else the same index."""
-
-    professional_id: int
-    register: str
-    number: str
-    is_latest: bool
-    index: int
-    top: int  # the first row on screen
-
-
-def render_cell(key: str, row: OverviewRow) -> Text:
-    dim = "" if row.is_latest else style("muted")
-    if key == "register":
-        return plain(row.register.removeprefix("Register "), style=dim)  # every name starts so
-    if key == "name":
-        return plain(row.name if row.is_latest else "  ↳ vorige periode", style=dim)
-    if key == "end_date":
-        return Text(format_date(row.end_date), style=dim)
-    if key == "status":
-        return status_text(row.status)
-    return Text(str(getattr(row, key)), style=dim)
 
 
 class ProfessionalsPane(DomainWork, Vertical):

@@ -167,10 +167,11 @@ def run_saves(args: argparse.Namespace, tracker: Tracker) -> int:
 
 def run_demo(args: argparse.Namespace, tracker: Tracker) -> int:
     """`inzage demo --no-run`, as a user runs it, with the generator's statements and batches reported."""
+    import models.bulk
     import models.demo
     from tui import cli
 
-    generate, flush = models.demo.generate, models.demo._Bulk.flush
+    generate, flush = models.demo.generate, models.bulk.Bulk.flush
 
     def reported_generate(database, **kwargs):
         database.query_hooks.append(tracker.statement)
@@ -184,7 +185,7 @@ def run_demo(args: argparse.Namespace, tracker: Tracker) -> int:
             tracker.event()
 
     models.demo.generate = reported_generate
-    models.demo._Bulk.flush = reported_flush
+    models.bulk.Bulk.flush = reported_flush
     argv = ["demo", "--no-run", "--size", str(args.size), "--seed", str(args.seed)]
     if args.db_from_env:
         argv += ["--db", os.environ[URL_ENV]]

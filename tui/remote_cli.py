@@ -36,7 +36,8 @@ def add_remote_parsers(commands: argparse._SubParsersAction, parents: list[argpa
 
 
 def command_ssh(args: argparse.Namespace) -> int:
-    from tui.ssh_server import HostKeyError, SshSettings, serve_forever
+    from tui.host_key import HostKeyError
+    from tui.ssh_server import SshSettings, serve_forever
 
     url = config.database_url(getattr(args, "db", None))
     if args.max_sessions is not None and args.max_sessions < 1:

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -31,83 +30,16 @@ from models.auth import LoginResult, LoginStatus, authenticate, confirm_code, ke
 from models.two_factor import second_factor_required
 from models.clock import Clock
 from models.db import db, is_disconnect
-from models.private import private_folder
 from models.ssh_keys import registered_key
 from models.tickets import issue_ticket
 from tui import config
+from tui.host_key import HOST_KEY_FILE, host_key
 from tui.pty_session import PtySession, child_environment
+from tui.ssh_terminal import (CODE_PROMPT, CODE_REFUSED, CODE_TRIES, DATABASE_GONE, FAILED, NEEDS_TERMINAL,
+                              PASSWORD_PROMPT, REFUSED, read_line, too_many, too_old)
 
 log = logging.getLogger("inzage.ssh")
 T = TypeVar("T")
-
-HOST_KEY_FILE = "ssh_host_ed25519_key"
-NEEDS_TERMINAL = "inzage heeft een terminal nodig. Verbind met: ssh -t …\r\n"
-ONLY_THE_APP = "inzage biedt via SSH alleen de app aan: geen opdrachten, geen bestanden.\r\n"
-FAILED = ("Er ging aan de kant van de server iets mis; de fout is vastgelegd voor de beheerder. "
-          "Verbind opnieuw, en meld het bij de servicedesk als het vaker gebeurt.\r\n")
-DATABASE_GONE = "De database is even niet bereikbaar; probeer het over een minuut opnieuw.\r\n"
-REFUSED = "U kunt nu niet inloggen: het account is geblokkeerd of de organisatie is (nog) niet goedgekeurd.\r\n"
-
-
-PASSWORD_PROMPT = "Wachtwoord (password): "  # "password" in it: SSH libraries answer it with the password given
-CODE_PROMPT = "Code uit uw app: "
-CODE_TRIES = 3
-CODE_REFUSED = "Inloggen is niet gelukt: de code klopte niet.\r\n"
-
-
-async def read_line(process: asyncssh.SSHServerProcess, limit: int = 64) -> str | None:
-    """One line typed in the client's terminal (raw: echoed here, backspace honoured); None when it closed."""
-    typed = ""
-    while True:
-        data = await process.stdin.read(1)
-        if not data:
-            return None
-        char = data.decode("latin-1")
-        if char in "\r\n":
-            process.stdout.write(b"\r\n")
-            return typed
-        if char in "\x7f\x08" and typed:
-            typed = typed[:-1]
-            process.stdout.write(b"\x08 \x08")
-        elif char == "\x03":  # ctrl+c
-            return None
-        elif char.isprintable() and len(typed) < limit:
-            typed += char
-            process.stdout.write(data)
-
-
-def too_old(hours: float) -> str:
-    return f"U bent uitgelogd: een sessie duurt hooguit {hours:g} uur. Verbind opnieuw.\r\n"
-
-
-def too_many(limit: int) -> str:
-    return (f"Er zijn al {limit} sessies open, het maximum voor deze server. "
-            "Probeer het over een paar minuten opnieuw.\r\n")
-
-
-class HostKeyError(Exception):
-    """The host key exists but cannot be used; it is never replaced without the administrator."""
-
-
-def host_key(path: Path) -> asyncssh.SSHKey:
-    """The server's key: read from `path`, or generated there (mode 0600) on the very first run."""
-    if path.exists():
-        if path.stat().st_mode & 0o077:
-            raise HostKeyError(f"de host key {path} is leesbaar voor anderen; zet de rechten op 0600 (chmod 600).")
-        try:
-            return asyncssh.read_private_key(path)
-        except (asyncssh.KeyImportError, OSError, ValueError) as error:
-            raise HostKeyError(
-                f"kan de host key {path} niet lezen ({error}). Hij wordt niet zomaar vervangen: herstel het bestand "
-                "uit een back-up, of verwijder het om een nieuwe te maken (gebruikers zien dan een waarschuwing)."
-            ) from None
-    key = asyncssh.generate_private_key("ssh-ed25519")
-    private_folder(path.parent)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key.export_private_key())
-    return key
-
 
 @dataclass
 class SshSettings:

@@ -7,13 +7,10 @@ for them (`SortRequested`) and shows the current order in its header.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -24,60 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.plain import plain, visible
-
-CellRenderer = Callable[[str, Any], "str | Text"]
-
-_CELL_PADDING = 1
-_SORT_MARKS = {False: "▲", True: "▼"}
-
-
-class _LineStyles(NamedTuple):
-    base: Style
-    header: Style
-    header_cursor: Style
-    even_row: Style
-    cursor: Style
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a `VirtualTable`: the key passed to `render_cell`, its header and width."""
-
-    key: str
-    label: str
-    width: int
-    align: str = "left"
-
-
-def fit_cell(content: str | Text, width: int, align: str = "left") -> Text:
-    """One line of exactly `width` cells: control characters made visible (tui.plain), cut with "…", padded."""
-    if isinstance(content, Text):
-        text = content.copy()
-        shown = visible(text.plain)  # one for one, so the spans of the Text stay valid
-        if shown != text.plain:
-            text.plain = shown
-    else:
-        text = plain(str(content))  # never markup
-    text.no_wrap = True
-    text.truncate(width, overflow="ellipsis")
-    missing = width - text.cell_len
-    if missing > 0:
-        if align == "right":
-            text.pad_left(missing)
-        else:
-            text.pad_right(missing)
-    return text
-
-
-def fit_plain(content: str, width: int, align: str = "left") -> str:
-    """`fit_cell` for a plain string, without building a Text when it fits (the usual case)."""
-    shown = visible(content)
-    missing = width - cell_len(shown)
-    if missing < 0:
-        return fit_cell(shown, width).plain
-    return " " * missing + shown if align == "right" else shown + " " * missing
-
+from tui.cells import CELL_PADDING, SORT_MARKS, CellRenderer, Column, LineStyles, fit_cell, fit_plain
 
 class VirtualTable(ScrollView, can_focus=True):
     """A read-only table with a fixed header, a row cursor and a column cursor.
@@ -206,7 +150,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cursor_row = 0
         self._cursor_column = 0
         self._row_cache: LRUCache[int, Strip] = LRUCache(256)
-        self._styles: _LineStyles | None = None
+        self._styles: LineStyles | None = None
         self._lay_out_columns()
 
     def _lay_out_columns(self) -> None:
@@ -214,7 +158,7 @@ class VirtualTable(ScrollView, can_focus=True):
         x = 0
         for column in self.columns:
             self._starts.append(x)
-            x += column.width + 2 * _CELL_PADDING
+            x += column.width + 2 * CELL_PADDING
         self._total_width = x
         self._update_virtual_size()
 
@@ -287,12 +231,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self._styles = None
         super().notify_style_update()
 
-    def _line_styles(self) -> _LineStyles:
+    def _line_styles(self) -> LineStyles:
         """The rich styles of the lines, looked up once per style change (rich_style is not free)."""
         if self._styles is None:
             base = self.rich_style
             header = self.get_component_rich_style("virtual-table--header")
-            self._styles = _LineStyles(
+            self._styles = LineStyles(
                 base=base,
                 header=header,
                 header_cursor=header + self.get_component_rich_style("virtual-table--header-cursor"),
@@ -305,12 +249,12 @@ class VirtualTable(ScrollView, can_focus=True):
         focused = self.has_focus
         styles = self._line_styles()
         header_style, cursor_style = styles.header, styles.header_cursor
-        pad = " " * _CELL_PADDING
+        pad = " " * CELL_PADDING
         segments: list[Segment] = []
         for index, column in enumerate(self.columns):
             label = column.label
             if column.key == self.sort_column:
-                label = f"{fit_cell(label, max(0, column.width - 2)).plain.rstrip()} {_SORT_MARKS[self.sort_reverse]}"
+                label = f"{fit_cell(label, max(0, column.width - 2)).plain.rstrip()} {SORT_MARKS[self.sort_reverse]}"
             text = fit_cell(label, column.width, column.align)
             style = cursor_style if focused and index == self._cursor_column else header_style
             segments.append(Segment(pad + text.plain + pad, style))
@@ -322,7 +266,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if strip is None:
             row = self._rows[index]
             console = self.app.console
-            pad = " " * _CELL_PADDING
+            pad = " " * CELL_PADDING
             segments: list[Segment] = []
             for column in self.columns:
                 content = self.render_cell(column.key, row)
@@ -371,7 +315,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _scroll_column_into_view(self) -> None:
         start = self._starts[self._cursor_column]
-        end = start + self.columns[self._cursor_column].width + 2 * _CELL_PADDING
+        end = start + self.columns[self._cursor_column].width + 2 * CELL_PADDING
         width = self.scrollable_content_region.width
         left = round(self.scroll_x)
         if start < left:
@@ -427,7 +371,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> int | None:
         for index, start in enumerate(self._starts):
-            if start <= x < start + self.columns[index].width + 2 * _CELL_PADDING:
+            if start <= x < start + self.columns[index].width + 2 * CELL_PADDING:
                 return index
         return None
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bench.floor import floor_rows
-from models.overview import OverviewSet, overview_rows
+from models.overview import overview_rows
+from models.overview_set import OverviewSet
 from tests import story
 
 TODAY = dt.date(2026, 11, 28)

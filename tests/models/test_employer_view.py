@@ -10,7 +10,8 @@ from models import AccessGrant, Action, AuditEvent, Role
 from models.access import AccessDenied
 from models.dossier import open_dossier
 from models.export import write_csv
-from models.overview import filter_rows, overview_rows, registers_present, sort_rows, summarise
+from models.overview import overview_rows
+from models.overview_set import filter_rows, registers_present, sort_rows, summarise
 from models.removal import remove_professional
 from models.rules import RegistrationType
 from tests import story

@@ -13,7 +13,8 @@ from models.access import AccessDenied
 from models.access_log import who_looked
 from models.export import ExportFailed, export_overview, write_csv
 from models.inzage import GrantChanges, save_changes
-from models.overview import OverviewSet, overview_rows
+from models.overview import overview_rows
+from models.overview_set import OverviewSet
 from models.removal import remove_professional
 from models.rules import RegistrationType
 from tests import story

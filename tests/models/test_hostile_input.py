@@ -51,7 +51,8 @@ from models.codes import issue_code, normalise_code, request_login_details, set_
 from models.export import write_csv
 from models.inzage import choosable_organisations, clean_end_date
 from models.organisations import Branch
-from models.overview import OverviewRow, OverviewSet, filter_rows, overview_rows
+from models.overview import OverviewRow, overview_rows
+from models.overview_set import OverviewSet, filter_rows
 from models.passwords import verify_password
 from models.profile import change_password, update_contact, update_organisation
 from models.ssh_keys import ALLOWED_TYPES, ParsedKey, add_key, parse_public_key, registered_key

@@ -8,7 +8,8 @@ from playhouse.test_utils import count_queries
 
 from models import Professional, Role
 from models.access import AccessDenied
-from models.overview import OverviewRow, OverviewSet, Summary, _add_months, filter_rows, overview_rows, summarise
+from models.overview import OverviewRow, overview_rows
+from models.overview_set import OverviewSet, Summary, _add_months, filter_rows, summarise
 from tests import story
 
 TODAY = dt.date(2026, 11, 28)

@@ -12,7 +12,8 @@ from models.access import AccessDenied
 from models.activities import ActivityForm, add_activity
 from models.branches import remove_branch
 from models.inzage import GrantChanges, save_changes
-from models.overview import OverviewRow, OverviewSet, overview_rows, overview_scope, summarise
+from models.overview import OverviewRow, overview_rows, overview_scope
+from models.overview_set import OverviewSet, summarise
 from models.removal import remove_professional
 from tests import story
 

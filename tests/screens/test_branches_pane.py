@@ -7,7 +7,8 @@ from models import AccessGrant, Account, AuditEvent, Branch, OutgoingEmail
 from models.audit import Action
 from models.branches import LAST_ADMIN
 from screens import branches as branches_screen
-from screens.branches import PENDING, READ_ONLY, ROLES_SAVED, BranchesPane, NewBranchScreen
+from screens.branch_forms import NewBranchScreen
+from screens.branches import PENDING, READ_ONLY, ROLES_SAVED, BranchesPane
 from screens.dialogs import ConfirmDialog
 from tui.kit.domain import SOMETHING_WENT_WRONG
 from tests import story

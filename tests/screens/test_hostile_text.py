@@ -18,7 +18,8 @@ from models.dossier import open_dossier
 from screens.dialogs import ConfirmDialog, ReasonDialog
 from screens.dossier import DossierScreen
 from screens.employer import EmployerScreen
-from screens.inzage import GrantPicker, InzagePane
+from screens.grant_dialogs import GrantPicker
+from screens.inzage import InzagePane
 from screens.login import WRONG_CREDENTIALS, LoginScreen
 from screens.my_dossier import ActivityScreen, MyDossierPane
 from screens.organisation_pane import OrganisationPane
@@ -367,7 +368,8 @@ async def test_the_access_log_and_the_organisation_pane_show_hostile_names(sqlit
 
 
 async def test_a_branch_and_its_manager_with_hostile_names(sqlite_db, clock, tmp_path):
-    from screens.branches import BranchesPane, NewBranchScreen
+    from screens.branch_forms import NewBranchScreen
+    from screens.branches import BranchesPane
 
     world = story.employers()
     app = app_for(clock, tmp_path)

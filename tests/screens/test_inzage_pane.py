@@ -9,7 +9,8 @@ from models import AccessGrant, Action, AuditEvent
 from models.inzage import PAST_DATE
 from models.overview import overview_rows
 from screens.dialogs import ConfirmDialog
-from screens.inzage import EMPTY, PENDING, SAVED, EndDateDialog, GrantPicker, InzagePane
+from screens.grant_dialogs import EndDateDialog, GrantPicker
+from screens.inzage import EMPTY, PENDING, SAVED, InzagePane
 from tests import story
 from tests.screens.helpers import error_of, fill, notifications, settle
 from tests.screens.panes import PaneHost, show_pane, shown_keys, visible_text

@@ -9,7 +9,8 @@ from models.branches import rename_branch, save_roles
 from models.db import BUSY, DatabaseBusy
 from screens import login as login_screen
 from screens import organisation_pane
-from screens.branches import KEPT, NOT_SAVED_MEANWHILE, PENDING, BranchesPane, RenameBranchScreen
+from screens.branch_forms import RenameBranchScreen
+from screens.branches import KEPT, NOT_SAVED_MEANWHILE, PENDING, BranchesPane
 from screens.dialogs import ConfirmDialog
 from screens.login import LoginScreen
 from screens.organisation_pane import OrganisationPane

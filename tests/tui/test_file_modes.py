@@ -23,7 +23,7 @@ from models.private import open_private, private_folder
 from models.schema import migrate
 from tests import story
 from tui import config
-from tui.ssh_server import host_key
+from tui.host_key import host_key
 
 NOW = dt.datetime(2026, 11, 28, 9, 0)
 

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from tests.hostile import ANY_CHARACTER, NASTY, hostile_text
 from tests.screens.helpers import screen_lines
 from tui.plain import plain, visible
-from tui.table import fit_cell, fit_plain
+from tui.cells import fit_cell, fit_plain
 from tui.widgets import PlainInput, PlainTextArea
 
 BIDI_AND_SEPARATORS = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029}

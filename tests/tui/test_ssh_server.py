@@ -20,7 +20,8 @@ from models.clock import Clock
 from models.ssh_keys import add_key
 from tests import story
 from tests.tui.ssh_client import WAIT, open_app, serving, wait_until
-from tui.ssh_server import HostKeyError, SshSettings, host_key
+from tui.host_key import HostKeyError, host_key
+from tui.ssh_server import SshSettings
 
 pytestmark = pytest.mark.slow
 

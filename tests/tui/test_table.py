@@ -9,7 +9,8 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from tui.table import Column, VirtualTable, fit_cell
+from tui.cells import Column, fit_cell
+from tui.table import VirtualTable
 
 COLUMNS = [
     Column("number", "Nr", 6, align="right"),
