@@ -80,8 +80,8 @@ class AccountPane(UnsavedChanges, DomainPane):
     LEAVE_QUESTION = LEAVE_QUESTION
     DISCARD_QUESTION = DISCARD_QUESTION
     BINDINGS = [
-        Binding("ctrl+s", "save", "Opslaan"),
-        Binding("ctrl+z", "discard", "Ongedaan maken"),
+        Binding("ctrl+s", "save", "Opslaan", id="account_pane.save"),
+        Binding("ctrl+z", "discard", "Ongedaan maken", id="account_pane.discard"),
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:

@@ -36,14 +36,13 @@ from models.organisations import Branch, ManagerRole
 from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
 from screens.branch_forms import NewBranchScreen, RenameBranchScreen
 from screens.labels import MANAGER_ROLE
+from tui.kit.keys import key_help
 from tui.plain import CELL_WIDTH, cell, plain, visible
 from tui.widgets import DomainPane
 
 INTRO = ("Professionals kunnen inzage verlenen aan een of meer vestigingen of afdelingen van uw organisatie. "
          "Een vestigingsmanager ziet alleen de professionals die zijn of haar vestiging hebben gekozen. "
          "Een beheerder mag alle instellingen van de organisatie wijzigen.")
-HOW_TO = ("N: nieuwe vestiging, E: naam wijzigen, Spatie: rol wisselen, B: beheerder aan/uit, "
-          "Ctrl+S: rollen opslaan, Ctrl+Z: ongedaan maken, Delete: verwijderen.")
 READ_ONLY = "Alleen een beheerder kan vestigingen, managers en rollen wijzigen. U ziet hier het overzicht."
 PENDING = "* Gewijzigd maar nog niet opgeslagen. Kies Ctrl+S om de rollen op te slaan."
 KEPT = ("Uw wijzigingen (*) staan er nog. Ctrl+S slaat ze op over de nieuwe gegevens heen; "
@@ -118,13 +117,13 @@ class BranchesPane(UnsavedChanges, DomainPane):
     LEAVE_QUESTION = LEAVE_QUESTION
     DISCARD_QUESTION = DISCARD_QUESTION
     BINDINGS = [
-        Binding("n", "new_branch", "Nieuwe vestiging"),
-        Binding("e", "rename", "Naam wijzigen"),
-        Binding("space", "toggle_role", "Rol wisselen"),
-        Binding("b", "toggle_admin", "Beheerder"),
-        Binding("ctrl+s", "save", "Opslaan"),
-        Binding("ctrl+z", "discard", "Ongedaan maken"),
-        Binding("delete", "remove", "Verwijderen"),
+        Binding("n", "new_branch", "Nieuwe vestiging", id="branches.new_branch"),
+        Binding("e", "rename", "Naam wijzigen", id="branches.rename"),
+        Binding("space", "toggle_role", "Rol wisselen", id="branches.toggle_role"),
+        Binding("b", "toggle_admin", "Beheerder", tooltip="beheerder aan/uit", id="branches.toggle_admin"),
+        Binding("ctrl+s", "save", "Opslaan", tooltip="rollen opslaan", id="branches.save"),
+        Binding("ctrl+z", "discard", "Ongedaan maken", id="branches.discard"),
+        Binding("delete", "remove", "Verwijderen", id="branches.remove"),
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
@@ -144,7 +143,7 @@ class BranchesPane(UnsavedChanges, DomainPane):
 
     def compose(self) -> ComposeResult:
         yield Static(INTRO, classes="hint")
-        yield Static(HOW_TO, id="branches-how-to", classes="hint -hidden")
+        yield Static(key_help(self.BINDINGS) + ".", id="branches-how-to", classes="hint -hidden")
         yield Static(READ_ONLY, id="branches-read-only", classes="-hidden")
         yield DataTable(id="branches-table", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Static(PENDING, id="branches-pending", classes="hint -hidden")

@@ -29,7 +29,7 @@ def meanwhile_text(names: str, what: list[str] | None = None, unknown: str = "")
 class MessageDialog(ModalScreen[None]):
     """A short message with one OK button (Enter or Escape closes it)."""
 
-    BINDINGS = [Binding("escape", "close", "Sluiten")]
+    BINDINGS = [Binding("escape", "close", "Sluiten", id="dialogs.close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -56,7 +56,7 @@ class ReasonDialog(ModalScreen[str | None]):
     `check` (a domain validator, e.g. models.staff.clean_reason) runs before the dialog closes: its
     FieldError shows below the field, and the dialog answers with the value it returns."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="dialogs.cancel")]
 
     def __init__(self, title: str, prompt: str, confirm: str, check: Callable[[str], str] | None = None) -> None:
         super().__init__()
@@ -101,7 +101,7 @@ class ReasonDialog(ModalScreen[str | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question; the confirming button names the action. Escape or Annuleren: False."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="dialogs.cancel")]
 
     def __init__(self, title: str, message: str, confirm: str) -> None:
         super().__init__()

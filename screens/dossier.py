@@ -30,7 +30,10 @@ LAYOUT = PanelLayout(title_width=50)  # wider titles are cut in the table and sh
 
 
 class DossierScreen(ShowsUpdated, DomainWork, Screen):
-    BINDINGS = [Binding("escape", "back", "Terug"), Binding("ctrl+r", "refresh_data", "Verversen", show=False)]
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="dossier.back"),
+        Binding("ctrl+r", "refresh_data", "Verversen", show=False, id="dossier.refresh_data"),
+    ]
     DEFAULT_CSS = """
     DossierScreen #dossier { padding: 0 2; }
     DossierScreen #periods { height: auto; }

@@ -24,8 +24,8 @@ class FormScreen(DomainWork, Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "OK"),
-        Binding("escape", "cancel", "Annuleren"),
+        Binding("ctrl+s", "submit", "OK", id="form.submit"),
+        Binding("escape", "cancel", "Annuleren", id="form.cancel"),
     ]
     BUSY_SELECTOR = ".form"
 

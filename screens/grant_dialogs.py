@@ -27,14 +27,14 @@ from models.inzage import (
 from models.validation import FieldError
 from screens.labels import roles_text
 from tui.kit.domain import DomainWork
+from tui.kit.keys import key_help
 from tui.plain import plain
 from tui.widgets import FormField, PlainInput
 
 PICKER_INTRO = ("Selecteer hieronder degenen met toegang tot uw dossier en vul eventueel een datum in tot wanneer "
                 "deze persoon in uw dossier mag. Indien u deze datum leeg laat heeft de persoon onbeperkt toegang "
                 "in uw dossier.")
-PICKER_HOW_TO = ("Typ een deel van de naam en kies de organisatie met Enter; vink vestigingen aan met de spatiebalk. "
-                 "Ctrl+S: OK, Escape: annuleren.")
+PICKER_HOW_TO = "Typ een deel van de naam en kies de organisatie met Enter; vink vestigingen aan met de spatiebalk."
 CHOOSE_BRANCHES = "Kies eerst een organisatie en vink daarna een of meer vestigingen of afdelingen aan."
 
 
@@ -48,7 +48,10 @@ class PickedBranches:
 class EndDateDialog(ModalScreen[tuple[dt.date | None] | None]):
     """Geautoriseerd tot: a Dutch date from today on, or empty for until revoked. None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuleren"), Binding("ctrl+s", "ok", "OK")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuleren", id="grant_dialogs.cancel"),
+        Binding("ctrl+s", "ok", "OK", id="grant_dialogs.ok"),
+    ]
 
     def __init__(self, title: str, current: dt.date | None, today: dt.date) -> None:
         super().__init__()
@@ -109,7 +112,10 @@ class GrantPicker(DomainWork, ModalScreen[PickedBranches | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Annuleren"), Binding("ctrl+s", "ok", "OK")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuleren", id="grant_dialogs.cancel"),
+        Binding("ctrl+s", "ok", "OK", id="grant_dialogs.ok"),
+    ]
 
     def __init__(self, account: Account, today: dt.date, pending_branch_ids: set[int]) -> None:
         super().__init__()
@@ -124,7 +130,7 @@ class GrantPicker(DomainWork, ModalScreen[PickedBranches | None]):
         with VerticalScroll(id="grant-picker"):
             yield Label("Organisatie toevoegen", classes="form-title")
             yield Static(PICKER_INTRO, classes="hint")
-            yield Static(PICKER_HOW_TO, classes="hint")
+            yield Static(f"{PICKER_HOW_TO} {key_help(reversed(self.BINDINGS))}.", classes="hint")
             yield Label("Instituut *", classes="section-title")
             yield PlainInput(placeholder="Typ een deel van de naam van de organisatie", id="search", max_length=100)
             yield OptionList(id="organisations")

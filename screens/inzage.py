@@ -26,6 +26,7 @@ from screens.dialogs import UnsavedChanges
 from screens.grant_dialogs import EndDateDialog, GrantPicker, PickedBranches
 from screens.labels import roles_text
 from screens.period_view import same_place
+from tui.kit.keys import key_help
 from tui.plain import plain, visible
 from tui.widgets import DomainPane
 
@@ -33,8 +34,6 @@ INTRO = ("Hieronder vindt u een overzicht van de organisaties die u heeft gekopp
          "vestiging(en) of afdeling(en) verleent u tot de opgegeven datum inzage in de door u gevolgde "
          "deskundigheidsbevorderende activiteiten van de laatste registratieperiode. Als u geen datum invult, "
          "verleent u inzage voor onbepaalde tijd.")
-HOW_TO = ("A: organisatie toevoegen, D: datum wijzigen, Delete: intrekken, Ctrl+S: opslaan, "
-          "Escape: wijzigingen ongedaan maken.")
 EMPTY = "U heeft nog geen organisatie inzage gegeven. Kies A om een organisatie toe te voegen."
 PENDING = ("* Gewijzigd maar nog niet opgeslagen. Kies Ctrl+S om op te slaan, of Escape om de wijzigingen "
            "ongedaan te maken.")
@@ -114,11 +113,11 @@ class InzagePane(UnsavedChanges, DomainPane):
 
     LEAVE_QUESTION = LEAVE_QUESTION
     BINDINGS = [
-        Binding("a", "add", "Organisatie toevoegen"),
-        Binding("d", "change_date", "Datum wijzigen"),
-        Binding("delete", "revoke", "Intrekken"),
-        Binding("ctrl+s", "save", "Opslaan"),
-        Binding("escape,ctrl+z", "discard", "Wijzigingen ongedaan maken"),
+        Binding("a", "add", "Organisatie toevoegen", id="inzage.add"),
+        Binding("d", "change_date", "Datum wijzigen", id="inzage.change_date"),
+        Binding("delete", "revoke", "Intrekken", id="inzage.revoke"),
+        Binding("ctrl+s", "save", "Opslaan", id="inzage.save"),
+        Binding("escape,ctrl+z", "discard", "Wijzigingen ongedaan maken", id="inzage.discard"),
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
@@ -133,7 +132,7 @@ class InzagePane(UnsavedChanges, DomainPane):
     def compose(self) -> ComposeResult:
         yield Label("Inzage voor organisaties", classes="section-title")
         yield Static(INTRO, classes="hint")
-        yield Static(HOW_TO, classes="hint")
+        yield Static(key_help(self.BINDINGS) + ".", classes="hint")
         yield DataTable(id="grants-table", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Static(EMPTY, id="grants-empty", classes="hint -hidden")
         yield Static("", id="grants-meanwhile", classes="-hidden")

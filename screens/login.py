@@ -31,10 +31,10 @@ class LoginScreen(FormScreen):
     CSS_PATH = "login.tcss"
     BUSY_SELECTOR = "#login-form"
     BINDINGS = [
-        Binding("escape", "nothing", show=False),
-        Binding("f2", "apply", "Account aanvragen"),
-        Binding("f3", "forgot", "Inloggegevens vergeten"),
-        Binding("f4", "code", "Code invoeren"),
+        Binding("escape", "nothing", show=False, id="login.nothing"),
+        Binding("f2", "apply", "Account aanvragen", id="login.apply"),
+        Binding("f3", "forgot", "Inloggegevens vergeten", id="login.forgot"),
+        Binding("f4", "code", "Code invoeren", id="login.code"),
     ]
 
     def compose(self) -> ComposeResult:

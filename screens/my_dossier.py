@@ -37,10 +37,10 @@ from screens.dialogs import ConfirmDialog
 from screens.form import FormScreen
 from screens.labels import CATEGORY
 from screens.period_view import PanelLayout, PeriodPanel, current_key, show_periods, table_id
+from tui.kit.keys import key_help
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, Header, PlainTextArea
 
-HOW_TO = "N: activiteit toevoegen · E of Enter: wijzigen · Delete: verwijderen. Eén punt is één netto uur."
 NO_PERIODS = "U heeft nog geen registratieperiode. Zodra die er is, ziet u hier uw punten en activiteiten."
 CLOSED = "Deze periode is afgelopen op {end}. U kunt de activiteiten bekijken, maar niet meer wijzigen."
 NO_REFLECTION = "Geen reflectie bij deze activiteit."
@@ -69,9 +69,9 @@ class MyDossierPane(DomainPane):
     """
 
     BINDINGS = [
-        Binding("n", "add", "Activiteit toevoegen"),
-        Binding("e", "edit", "Wijzigen"),
-        Binding("delete", "remove", "Verwijderen"),
+        Binding("n", "add", "Activiteit toevoegen", id="my_dossier.add"),
+        Binding("e", "edit", "Wijzigen", tooltip="wijzigen (ook met Enter)", id="my_dossier.edit"),
+        Binding("delete", "remove", "Verwijderen", id="my_dossier.remove"),
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
@@ -83,7 +83,7 @@ class MyDossierPane(DomainPane):
         self._generation = 0  # only the newest load is shown
 
     def compose(self) -> ComposeResult:
-        yield Static(HOW_TO, classes="hint")
+        yield Static(key_help(self.BINDINGS, " · ") + ". Eén punt is één netto uur.", classes="hint")
         yield VerticalScroll(id="my-dossier")
 
     def on_mount(self) -> None:

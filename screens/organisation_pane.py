@@ -23,12 +23,11 @@ from models.changes import EVERYTHING, Batch, Kind, Topic
 from models.meanwhile import changed_by
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
 from screens.dialogs import UnsavedChanges, meanwhile_text
+from tui.kit.keys import key_help
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField
 
 READ_ONLY = "Alleen een beheerder kan de organisatiegegevens wijzigen."
-HOW_TO = ("Wijzig de gegevens en kies Ctrl+S om op te slaan, Ctrl+Z om ze ongedaan te maken. Velden met * zijn "
-          "verplicht.")
 SAVED = "De organisatiegegevens zijn opgeslagen."
 KEPT = ("Uw wijzigingen staan er nog. Ctrl+S slaat ze op over de nieuwe gegevens heen; "
         "Ctrl+Z laadt de opgeslagen gegevens.")
@@ -101,7 +100,10 @@ class OrganisationPane(UnsavedChanges, DomainPane):
 
     LEAVE_QUESTION = LEAVE_QUESTION
     DISCARD_QUESTION = DISCARD_QUESTION
-    BINDINGS = [Binding("ctrl+s", "save", "Opslaan"), Binding("ctrl+z", "discard", "Ongedaan maken")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Opslaan", id="organisation_pane.save"),
+        Binding("ctrl+z", "discard", "Ongedaan maken", id="organisation_pane.discard"),
+    ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -121,7 +123,8 @@ class OrganisationPane(UnsavedChanges, DomainPane):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="organisation-form"):
             yield Label("Organisatiegegevens", classes="section-title")
-            yield Static(HOW_TO, id="organisation-how-to", classes="hint -hidden")
+            yield Static(f"Wijzig de gegevens. {key_help(self.BINDINGS)}. Velden met * zijn verplicht.",
+                         id="organisation-how-to", classes="hint -hidden")
             yield Static(READ_ONLY, id="organisation-read-only", classes="-hidden")
             yield Static("", id="organisation-message", classes="-hidden")
             with Horizontal(id="organisation-columns"):

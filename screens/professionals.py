@@ -57,9 +57,9 @@ class ProfessionalsPane(DomainWork, Vertical):
     ProfessionalsPane VirtualTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("delete", "remove", "Verwijderen"),
-        Binding("ctrl+e", "export", "Exporteren"),
-        Binding("slash", "focus_filter", "Zoeken"),
+        Binding("delete", "remove", "Verwijderen", id="professionals.remove"),
+        Binding("ctrl+e", "export", "Exporteren", id="professionals.export"),
+        Binding("slash", "focus_filter", "Zoeken", id="professionals.focus_filter"),
     ]
 
     def __init__(self, account: Account) -> None:

@@ -60,8 +60,8 @@ class SshKeysPane(DomainPane):
     """The account's keys in a table; N adds one, Delete removes the highlighted one after asking."""
 
     BINDINGS = [
-        Binding("n", "add", "Sleutel toevoegen"),
-        Binding("delete", "remove", "Verwijderen"),
+        Binding("n", "add", "Sleutel toevoegen", id="ssh_keys.add"),
+        Binding("delete", "remove", "Verwijderen", id="ssh_keys.remove"),
     ]
 
     def __init__(self, account: Account, *, id: str | None = None, classes: str | None = None) -> None:
@@ -157,7 +157,7 @@ class SshKeysScreen(ModalScreen[None]):
     """SSH-sleutels beheren: a window over the workspace; Escape closes it."""
 
     CSS_PATH = "ssh_keys.tcss"
-    BINDINGS = [Binding("escape", "close", "Sluiten")]
+    BINDINGS = [Binding("escape", "close", "Sluiten", id="ssh_keys.close")]
 
     def __init__(self, account: Account) -> None:
         super().__init__()

@@ -50,11 +50,11 @@ class StaffScreen(WorkspaceScreen):
         Tab("accounts", "Accounts", "f6", "accounts zoeken, deblokkeren, activeringscode sturen"),
     ]
     BINDINGS = [
-        Binding("a", "approve", "Goedkeuren"),
-        Binding("r", "reject", "Afwijzen"),
-        Binding("u", "unlock", "Deblokkeren"),
-        Binding("c", "resend", "Activeringscode"),
-        Binding("/", "search", "Zoeken"),
+        Binding("a", "approve", "Goedkeuren", id="staff.approve"),
+        Binding("r", "reject", "Afwijzen", id="staff.reject"),
+        Binding("u", "unlock", "Deblokkeren", id="staff.unlock"),
+        Binding("c", "resend", "Activeringscode", id="staff.resend"),
+        Binding("/", "search", "Zoeken", id="staff.search"),
     ]
 
     def __init__(self, account: Account) -> None:

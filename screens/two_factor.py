@@ -64,7 +64,7 @@ class EnrolDialog(ModalScreen[list[str] | None], FormScreen):  # ModalScreen fir
     """The QR code and the secret; a code from the app puts the second factor in force."""
 
     BUSY_SELECTOR = "#enrol-form"
-    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="two_factor.cancel")]
     DEFAULT_CSS = """
     #enrol-form {
         width: 80;
@@ -122,7 +122,7 @@ class TurnOffDialog(ModalScreen[bool | None], FormScreen):
     """The current password and a code turn the second factor off."""
 
     BUSY_SELECTOR = "#turn-off-form"
-    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="two_factor.cancel")]
     DEFAULT_CSS = """
     #turn-off-form {
         width: 80;

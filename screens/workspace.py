@@ -74,17 +74,17 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
     COMMAND_ACTIONS: ClassVar[list[tuple[str, str, str]]] = []  # (palette name, action, hint)
     COMMANDS = Screen.COMMANDS | {WorkspaceCommands}
     SHELL_BINDINGS: ClassVar[list[Binding]] = [
-        Binding("ctrl+r", "refresh_data", "Verversen", show=False),
-        Binding("f7", "ssh_keys", "SSH-sleutels"),
-        Binding("f8", "two_factor", "Code", show=False),
-        Binding("ctrl+l", "log_out", "Uitloggen"),
+        Binding("ctrl+r", "refresh_data", "Verversen", show=False, id="workspace.refresh_data"),
+        Binding("f7", "ssh_keys", "SSH-sleutels", id="workspace.ssh_keys"),
+        Binding("f8", "two_factor", "Code", show=False, id="workspace.two_factor"),
+        Binding("ctrl+l", "log_out", "Uitloggen", id="workspace.log_out"),
     ]
 
     def __init_subclass__(cls, **kwargs) -> None:
         """Each tab's F-key first, then the role's own bindings, then the shell's."""
         own = cls.__dict__.get("BINDINGS", [])
-        cls.BINDINGS = [Binding(tab.key, f"show_tab('{tab.id}')", tab.title) for tab in cls.TABS] + own + \
-            cls.SHELL_BINDINGS
+        tabs = [Binding(tab.key, f"show_tab('{tab.id}')", tab.title, id=f"workspace.tab.{tab.id}") for tab in cls.TABS]
+        cls.BINDINGS = tabs + own + cls.SHELL_BINDINGS
         super().__init_subclass__(**kwargs)
 
     def __init__(self, account: Account) -> None:

@@ -40,7 +40,7 @@ class InzageApp(Themed, DomainWork, App):
     TITLE = "inzage"
     SUB_TITLE = "Registerplein"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Afsluiten", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Afsluiten", priority=True, id="app.quit")]
 
     def __init__(self, clock: Clock, mail: MailSettings, idle_minutes: float, demo: DemoSummary | None = None,
                  signed_in: Account | None = None, session_hours: float = 12.0) -> None:

@@ -84,16 +84,16 @@ class VirtualTable(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Vorige rij", show=False),
-        Binding("down", "cursor_down", "Volgende rij", show=False),
-        Binding("pageup", "page_up_rows", "Pagina omhoog", show=False),
-        Binding("pagedown", "page_down_rows", "Pagina omlaag", show=False),
-        Binding("home", "first_row", "Eerste rij", show=False),
-        Binding("end", "last_row", "Laatste rij", show=False),
-        Binding("left", "column_left", "Vorige kolom", show=False),
-        Binding("right", "column_right", "Volgende kolom", show=False),
-        Binding("enter", "select_row", "Openen"),
-        Binding("s", "sort", "Sorteren"),
+        Binding("up", "cursor_up", "Vorige rij", show=False, id="table.cursor_up"),
+        Binding("down", "cursor_down", "Volgende rij", show=False, id="table.cursor_down"),
+        Binding("pageup", "page_up_rows", "Pagina omhoog", show=False, id="table.page_up_rows"),
+        Binding("pagedown", "page_down_rows", "Pagina omlaag", show=False, id="table.page_down_rows"),
+        Binding("home", "first_row", "Eerste rij", show=False, id="table.first_row"),
+        Binding("end", "last_row", "Laatste rij", show=False, id="table.last_row"),
+        Binding("left", "column_left", "Vorige kolom", show=False, id="table.column_left"),
+        Binding("right", "column_right", "Volgende kolom", show=False, id="table.column_right"),
+        Binding("enter", "select_row", "Openen", id="table.select_row"),
+        Binding("s", "sort", "Sorteren", id="table.sort"),
     ]
 
     sort_column: reactive[str | None] = reactive(None)
