@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
 from models.access_log import LookRow, who_looked
@@ -18,6 +17,7 @@ from models.audit import Action
 from models.changes import Batch, Kind
 from models.clock import format_date
 from screens.period_view import same_place
+from tui.kit.live import LivePane
 from tui.plain import cell
 from tui.widgets import DomainPane
 
@@ -29,8 +29,11 @@ COLUMNS = ("Datum en tijd", "Wat", "Naam", "Organisatie", "Vestiging")
 WHAT = {Action.DOSSIER_VIEWED: "dossier bekeken door", Action.PROFESSIONALS_EXPORTED: "in export van"}
 
 
-class AccessLogPane(DomainPane):
-    """A read-only table of who looked; it reads it on first showing, on `reload()`, and when someone looks."""
+class AccessLogPane(LivePane, DomainPane):
+    """A read-only table of who looked; it reads it on first showing, on `reload()`, and when someone looks
+    (only while in view: a hidden one reads when shown)."""
+
+    READ_WHILE_HIDDEN = False
 
     DEFAULT_CSS = """
     AccessLogPane {
@@ -51,7 +54,6 @@ class AccessLogPane(DomainPane):
         super().__init__(id=id, classes=classes)
         self.account = account
         self.looks: list[LookRow] = []
-        self.stale = True  # read when next shown
 
     def compose(self) -> ComposeResult:
         yield Label("Wie heeft mijn dossier bekeken", classes="section-title")
@@ -66,22 +68,17 @@ class AccessLogPane(DomainPane):
         focused = self.screen.focused
         if focused is None or self not in focused.ancestors:
             self.query_one(DataTable).focus()
-        if self.stale:
-            self.reload()
 
-    def data_changed(self, batch: Batch) -> None:
-        """Live data: someone opened this dossier, or exported a list that may hold it."""
-        if not batch.touches(Kind.LOOKED, self.account.professional_id):
-            return
-        if all(node.display for node in self.ancestors_with_self if isinstance(node, Widget)):
-            self.reload()
-        else:
-            self.stale = True
+    def follows(self, batch: Batch) -> bool:
+        """Someone opened this dossier, or exported a list that may hold it."""
+        return batch.touches(Kind.LOOKED, self.account.professional_id)
 
-    def reload(self) -> None:
-        self.stale = False
+    def read_call(self, batch: Batch):
         account = self.account
-        self.run_domain(lambda: who_looked(account), self.show_looks, group="looks", exclusive=True)
+        return lambda: who_looked(account)
+
+    def show(self, looks: list[LookRow], batch: Batch) -> None:
+        self.show_looks(looks)
 
     def show_looks(self, looks: list[LookRow]) -> None:
         self.looks = looks

@@ -25,6 +25,7 @@ from models.validation import FormErrors
 from screens.confirm_dialog import OneFieldDialog
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from screens.organisation_pane import edited, follow_stored
+from tui.kit.live import FollowsChanges
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, show_form_errors
 
@@ -54,7 +55,7 @@ def read_contact(account: Account, meanwhile: Batch | None) -> tuple[dict[str, s
     return {"name": name, "email": email}, names
 
 
-class AccountPane(UnsavedChanges, DomainPane):
+class AccountPane(FollowsChanges, UnsavedChanges, DomainPane):
     """Bij Account staan uw eigen gegevens als contactpersoon."""
 
     DEFAULT_CSS = """

@@ -37,6 +37,7 @@ from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
 from screens.branch_forms import NewBranchScreen, RenameBranchScreen
 from screens.labels import MANAGER_ROLE
 from tui.kit.keys import key_help
+from tui.kit.live import FollowsChanges
 from tui.plain import CELL_WIDTH, cell, plain, visible
 from tui.widgets import DomainPane
 
@@ -93,7 +94,7 @@ def _check(checked: bool) -> Text:
     return Text("[x] ja" if checked else "[ ] nee")
 
 
-class BranchesPane(UnsavedChanges, DomainPane):
+class BranchesPane(FollowsChanges, UnsavedChanges, DomainPane):
     """The seed's table of branches; read-only for an employer who is not a beheerder."""
 
     DEFAULT_CSS = """

@@ -20,6 +20,7 @@ from models.changes import Batch, Kind
 from models.dossier import Dossier, open_dossier
 from screens.period_view import PanelLayout, show_periods
 from tui.kit.domain import DomainWork
+from tui.kit.live import FollowsChanges
 from tui.kit.updated import UPDATED, ShowsUpdated
 from tui.plain import plain, visible
 from tui.widgets import Header
@@ -29,7 +30,7 @@ ACCESS_ENDED = "U heeft geen inzage meer in dit dossier: de inzage is beëindigd
 LAYOUT = PanelLayout(title_width=50)  # wider titles are cut in the table and shown whole below it
 
 
-class DossierScreen(ShowsUpdated, DomainWork, Screen):
+class DossierScreen(FollowsChanges, ShowsUpdated, DomainWork, Screen):
     BINDINGS = [
         Binding("escape", "back", "Terug", id="dossier.back"),
         Binding("ctrl+r", "refresh_data", "Verversen", show=False, id="dossier.refresh_data"),
@@ -58,7 +59,6 @@ class DossierScreen(ShowsUpdated, DomainWork, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#dossier").loading = True
-        self.app.data_changed.subscribe(self, self.data_changed)
         self.load()
 
     # -- reading the dossier, now and whenever it changes -------------------------------------------------------

@@ -27,6 +27,7 @@ from screens.grant_dialogs import EndDateDialog, GrantPicker, PickedBranches
 from screens.labels import roles_text
 from screens.period_view import same_place
 from tui.kit.keys import key_help
+from tui.kit.live import LivePane
 from tui.plain import plain, visible
 from tui.widgets import DomainPane
 
@@ -90,7 +91,7 @@ class PendingAdd:
     end_date: dt.date | None
 
 
-class InzagePane(UnsavedChanges, DomainPane):
+class InzagePane(LivePane, UnsavedChanges, DomainPane):
     """The seed's "Inzage voor organisaties": every grant, live and ended, and the pending changes."""
 
     DEFAULT_CSS = """
@@ -140,7 +141,6 @@ class InzagePane(UnsavedChanges, DomainPane):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
-        self.load()
 
     def on_show(self) -> None:
         """Shown (e.g. its tab chosen): the keys work at once when the table has the focus."""
@@ -157,22 +157,23 @@ class InzagePane(UnsavedChanges, DomainPane):
                             revoke=set(self.revokes))
 
     # -- loading and showing ---------------------------------------------------------------------------
-    def load(self, batch: Batch | None = None) -> None:
-        """Read the grants again. With `batch` (changes committed elsewhere) while changes are pending,
-        find out who else made them, to tell the user."""
+    def read_call(self, batch: Batch):
+        """The grants as stored; with pending changes, also who else changed them (to tell the user)."""
         account, today = self.account, self.app.clock.today()
-        ask = batch is not None and self.has_unsaved_changes and batch.by_others(account.id)
+        ask = self.has_unsaved_changes and batch.by_others(account.id)
 
         def read() -> tuple[list[GrantRow], str]:
             mine = [Topic(Kind.PROFESSIONAL, account.professional_id)]
             return my_grants(account, today), changed_by(batch, account, mine) if ask else ""
+        return read
 
-        self.run_domain(read, lambda found: self.show_rows(*found), group="grants", exclusive=True)
+    def show(self, found: tuple[list[GrantRow], str], batch: Batch) -> None:
+        self.show_rows(*found)
 
-    def data_changed(self, batch: Batch) -> None:
-        """Live data: the professional's grants changed, or an organisation or branch in the table did."""
-        if not self.busy and self.concerns(batch):  # while saving: the save reads the grants when it is done
-            self.load(batch)
+    def follows(self, batch: Batch) -> bool:
+        """The professional's grants changed, or an organisation or branch in the table did; not while saving
+        (the save reads the grants when it is done)."""
+        return not self.busy and self.concerns(batch)
 
     def concerns(self, batch: Batch) -> bool:
         if batch.touches(Kind.PROFESSIONAL, self.account.professional_id):
@@ -338,12 +339,12 @@ class InzagePane(UnsavedChanges, DomainPane):
         self.busy = False
         self.discard()
         self.notify(SAVED)
-        self.load()
+        self.reload()
 
     def refused(self, refusal: Exception) -> None:
         """The change set stays as it was, so the user can correct it; the table is refreshed."""
         self.show_refusal(refusal)
-        self.load()
+        self.reload()
 
     def discard(self) -> None:
         self.adds, self.changes, self.revokes = [], {}, set()

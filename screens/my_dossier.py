@@ -38,6 +38,7 @@ from screens.form import FormScreen
 from screens.labels import CATEGORY
 from screens.period_view import PanelLayout, PeriodPanel, current_key, show_periods, table_id
 from tui.kit.keys import key_help
+from tui.kit.live import FollowsChanges
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, Header, PlainTextArea
 
@@ -55,7 +56,7 @@ def _shown(widget: Widget) -> bool:
     return all(node.display for node in (widget, *widget.ancestors) if isinstance(node, Widget))
 
 
-class MyDossierPane(DomainPane):
+class MyDossierPane(FollowsChanges, DomainPane):
     """Per registration its latest period: the norm, the points per rule, the status, and the activities."""
 
     DEFAULT_CSS = """

@@ -24,6 +24,7 @@ from models.meanwhile import changed_by
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from tui.kit.keys import key_help
+from tui.kit.live import FollowsChanges
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField
 
@@ -70,7 +71,7 @@ def read_organisation(account: Account, meanwhile: Batch | None) -> Organisation
     return OrganisationView(organisation_form(account), organisation_id, names)
 
 
-class OrganisationPane(UnsavedChanges, DomainPane):
+class OrganisationPane(FollowsChanges, UnsavedChanges, DomainPane):
     """The organisation part of the application form, filled in with the organisation's details."""
 
     DEFAULT_CSS = """

@@ -22,6 +22,7 @@ from screens.dialogs import ConfirmDialog
 from screens.overview_columns import Place, columns_for, render_cell
 from tui import config
 from tui.kit.domain import DomainWork
+from tui.kit.live import FollowsChanges
 from tui.kit.theme import style
 from tui.plain import plain, visible
 from tui.table import VirtualTable
@@ -36,7 +37,7 @@ LOAD_FAILED = "De professionals konden niet worden geladen. Probeer het later op
 PARTLY_LOADED = "Niet alle professionals konden worden geladen. Probeer het later opnieuw met ctrl+r."
 
 
-class ProfessionalsPane(DomainWork, Vertical):
+class ProfessionalsPane(FollowsChanges, DomainWork, Vertical):
     """Filters apply as the user types, in memory: no query per keystroke, whatever the size.
 
     Loading takes two queries: the first screen of rows, shown at once, then all rows, prepared

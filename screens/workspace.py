@@ -6,14 +6,13 @@ question before unsaved changes are left behind. A role's workspace lists its TA
 each tab's pane (`pane_for`).
 
 Live data: the app's change watcher publishes every batch of committed changes
-(`InzageApp.data_changed`); the workspace hands it to each of its panes that has
-`data_changed(batch)` (hidden tabs too, so a tab is up to date when the user gets there; a lazy tab
-not mounted yet loads fresh when it mounts).
-ctrl+r hands them EVERYTHING. A pane with `has_unsaved_changes` must offer `confirm_leave(then)`.
+(`InzageApp.data_changed`); each pane hears it through its own subscription (tui/kit/live.py; hidden tabs
+too, so a tab is up to date when the user gets there; a lazy tab not mounted yet loads fresh when it
+mounts), and the workspace notes the time once their reads have landed. ctrl+r hands them EVERYTHING. A pane with `has_unsaved_changes` must offer `confirm_leave(then)`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from typing import ClassVar, NamedTuple
 
@@ -30,6 +29,7 @@ from models.changes import EVERYTHING, Batch
 from models.home import describe_role
 from screens.ssh_keys import SshKeysScreen
 from tui.kit.domain import DomainWork
+from tui.kit.live import FollowsChanges
 from tui.kit.updated import UPDATED, ShowsUpdated
 from tui.plain import visible
 from tui.widgets import Header
@@ -139,29 +139,21 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
 
     # -- live data ------------------------------------------------------------------------------------------
     def data_changed(self, batch: Batch) -> None:
-        """Hand `batch` to every pane that follows changes; note the time once their reads have landed."""
-        for follower in self.followers():
-            follower.data_changed(batch)
+        """Each pane hears `batch` through its own subscription (tui/kit/live.py), before this; note the time
+        once their reads have landed, and read the header's role line again when the account may have changed."""
         self.own_data_changed(batch)
         if self.app.concerns_account(batch):
             self.load_role()  # a changed role, organisation or branch name shows in the header
         self.stamp_when_read(only_after_reads=batch is not EVERYTHING)
 
-    def followers(self) -> Iterator[Widget]:
-        """The nodes that follow changes (they have `data_changed`), outermost first; what is inside one is its
-        own business. A walk of the tree down to them, not query("*"): no CSS matching, a few nodes per batch."""
-        stack = list(reversed(self.children))
-        while stack:
-            node = stack.pop()
-            if callable(getattr(node, "data_changed", None)):
-                yield node
-            else:
-                stack.extend(reversed(node.children))
-
     def own_data_changed(self, batch: Batch) -> None:
         """For a workspace whose tabs are not panes of their own (the staff console)."""
 
     def action_refresh_data(self) -> None:
+        """ctrl+r: every pane on this screen reads everything again (hidden ones when shown)."""
+        for node in self.walk_children(with_self=False):
+            if isinstance(node, FollowsChanges):
+                node._changed(EVERYTHING)
         self.data_changed(EVERYTHING)
         self.stamp_when_read(then_say=UPDATED)
 

@@ -25,7 +25,10 @@ class PaneHost(Screen):
 
 
 async def show_pane(pilot, pane_class: type[Widget], account: Account) -> Widget:
-    """Sign `account` in (without the login screen) and show its pane; returns the pane once loaded."""
+    """Sign `account` in (without the login screen) and show its pane; returns the pane once loaded. A bare
+    screen has no live updates: the app's change watcher is stopped, so a test makes changes meanwhile itself."""
+    if pilot.app._watcher is not None:
+        pilot.app._watcher.stop()
     pilot.app.account = account
     pane = pane_class(account)
     await pilot.app.push_screen(PaneHost(pane))
