@@ -16,11 +16,11 @@ from textual.widgets import Footer, Label
 
 from models.access import AccessDenied
 from models.accounts import Account
-from models.changes import Batch, Kind
+from models.changes import EVERYTHING, Batch, Kind
 from models.dossier import Dossier, open_dossier
 from screens.period_view import PanelLayout, show_periods
 from tui.kit.domain import DomainWork
-from tui.kit.live import FollowsChanges
+from tui.kit.live import LivePane
 from tui.kit.updated import UPDATED, ShowsUpdated
 from tui.plain import plain, visible
 from tui.widgets import Header
@@ -30,7 +30,7 @@ ACCESS_ENDED = "U heeft geen inzage meer in dit dossier: de inzage is beëindigd
 LAYOUT = PanelLayout(title_width=50)  # wider titles are cut in the table and shown whole below it
 
 
-class DossierScreen(FollowsChanges, ShowsUpdated, DomainWork, Screen):
+class DossierScreen(LivePane, ShowsUpdated, DomainWork, Screen):
     BINDINGS = [
         Binding("escape", "back", "Terug", id="dossier.back"),
         Binding("ctrl+r", "refresh_data", "Verversen", show=False, id="dossier.refresh_data"),
@@ -46,7 +46,6 @@ class DossierScreen(FollowsChanges, ShowsUpdated, DomainWork, Screen):
         self.professional_id = professional_id
         self.professional_name = name
         self.shown_once = False  # the first reading is the opening (recorded); later ones are refreshes
-        self.read_again = False  # a change came before the opening was shown
         self.closing = False
         self.dismissed = False
 
@@ -58,47 +57,42 @@ class DossierScreen(FollowsChanges, ShowsUpdated, DomainWork, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#dossier").loading = True
-        self.load()
+        self.query_one("#dossier").loading = True  # until the opening (LivePane's first read) has landed
 
     # -- reading the dossier, now and whenever it changes -------------------------------------------------------
-    def load(self) -> None:
+    def read_call(self, batch: Batch):
+        """The opening is the one recorded view (the first read); every later read is a refresh."""
         account, professional_id, clock = self.account, self.professional_id, self.app.clock
         record_view = not self.shown_once
-        self.run_domain(lambda: open_dossier(account, professional_id, clock, record_view=record_view),
-                        self.show, self.refused, group="dossier", exclusive=True)
+        return lambda: open_dossier(account, professional_id, clock, record_view=record_view)
+
+    def reload(self, batch: Batch = EVERYTHING) -> None:
+        super().reload(batch)
         self.stamp_when_read()
 
     def action_refresh_data(self) -> None:
         """ctrl+r: read the dossier again now (the model checks access again; it is not another recorded view)."""
         if not self.closing and self.shown_once:
-            self.load()
+            self.reload()
             self.stamp_when_read(then_say=UPDATED)
 
-    def data_changed(self, batch: Batch) -> None:
-        """Live data: what this dossier shows, or whether this employer may still see it, may have changed."""
-        if self.closing:
-            return
-        # Access to it ends with a change that names the professional (a grant) or the employer's own account or
-        # organisation (a branch removed, the organisation suspended): others cost nothing here.
-        if batch.touches(Kind.PROFESSIONAL, self.professional_id) or self.app.concerns_account(batch):
-            if self.shown_once:
-                self.load()
-            else:  # the opening (the one recorded view) is still under way: read again once it is shown
-                self.read_again = True
+    def follows(self, batch: Batch) -> bool:
+        """What this dossier shows, or whether this employer may still see it, may have changed: access to it ends
+        with a change that names the professional (a grant) or the employer's own account or organisation (a
+        branch removed, the organisation suspended); others cost nothing here. A change that comes while the
+        opening is under way is read once the opening has landed."""
+        return not self.closing and (batch.touches(Kind.PROFESSIONAL, self.professional_id)
+                                     or self.app.concerns_account(batch))
 
-    async def show(self, dossier: Dossier) -> None:
+    async def show(self, dossier: Dossier, batch: Batch) -> None:
         if self.closing:
             return
         self.shown_once = True
         self.query_one("#dossier-title", Label).update(plain(f"Dossier van {dossier.name}"))
         await show_periods(self.query_one("#periods"), dossier.periods, LAYOUT, empty=NO_PERIODS)
         self.query_one("#dossier").loading = False
-        if self.read_again:
-            self.read_again = False
-            self.load()
 
-    async def refused(self, refusal: Exception) -> None:
+    async def read_refused(self, refusal: Exception) -> None:
         """No (more) access: close, leaving nothing of the dossier. A busy database while the dossier is
         shown is only a warning: what is shown was checked a moment ago, and the next change reads again."""
         if isinstance(refusal, AccessDenied) or not self.shown_once:

@@ -38,7 +38,7 @@ from screens.form import FormScreen
 from screens.labels import CATEGORY
 from screens.period_view import PanelLayout, PeriodPanel, current_key, show_periods, table_id
 from tui.kit.keys import key_help
-from tui.kit.live import FollowsChanges
+from tui.kit.live import LivePane
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, Header, PlainTextArea
 
@@ -56,7 +56,7 @@ def _shown(widget: Widget) -> bool:
     return all(node.display for node in (widget, *widget.ancestors) if isinstance(node, Widget))
 
 
-class MyDossierPane(FollowsChanges, DomainPane):
+class MyDossierPane(LivePane, DomainPane):
     """Per registration its latest period: the norm, the points per rule, the status, and the activities."""
 
     DEFAULT_CSS = """
@@ -81,31 +81,33 @@ class MyDossierPane(FollowsChanges, DomainPane):
         self.periods: dict[str, PeriodView] = {}  # table id -> its period
         self.lines: dict[int, ActivityLine] = {}  # activity id -> activity
         self.loaded_once = False
-        self._generation = 0  # only the newest load is shown
+        self._select: tuple[int, int] | None = None  # (period id, activity id) to put the cursor on once read
 
     def compose(self) -> ComposeResult:
         yield Static(key_help(self.BINDINGS, " · ") + ". Eén punt is één netto uur.", classes="hint")
         yield VerticalScroll(id="my-dossier")
 
     def on_mount(self) -> None:
-        self.query_one("#my-dossier").loading = True
-        self.load()
+        self.query_one("#my-dossier").loading = True  # until the first read (LivePane) has landed
 
     # -- loading and showing ---------------------------------------------------------------------------------
     def load(self, select: tuple[int, int] | None = None) -> None:
         """Read the dossier again; `select` = (period id, activity id) puts the cursor on that activity."""
-        self._generation += 1
-        generation, account = self._generation, self.account
-        self.run_domain(lambda: my_dossier(account), lambda dossier: self.show(dossier, generation, select))
+        self._select = select or self._select
+        self.reload()
 
-    def data_changed(self, batch: Batch) -> None:
-        """Live data: the dossier changed in another session (or this one); read it again, in place."""
-        if batch.touches(Kind.PROFESSIONAL, self.account.professional_id):
-            self.load()
+    def follows(self, batch: Batch) -> bool:
+        """The dossier changed in another session (or this one): read it again, in place."""
+        return batch.touches(Kind.PROFESSIONAL, self.account.professional_id)
 
-    async def show(self, dossier: Dossier, generation: int, select: tuple[int, int] | None) -> None:
-        if generation != self._generation:
-            return
+    def read_call(self, batch: Batch):
+        account = self.account
+        return lambda: my_dossier(account)
+
+    async def show(self, dossier: Dossier, batch: Batch) -> None:
+        select = None
+        if self.last_of_a_burst:  # the cursor goes to the new activity once the newest read shows it
+            select, self._select = self._select, None
         container = self.query_one("#my-dossier", VerticalScroll)
         focused = self.screen.focused
         had_focus = focused is not None and self in focused.ancestors

@@ -16,6 +16,7 @@ at the next change, and "bijgewerkt" (tui/kit/updated.py waits for the reads und
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
@@ -96,13 +97,26 @@ class LivePane(FollowsChanges):
         self.reading = True
         self.run_domain(self.read_call(batch), partial(self._landed, batch), self._refused, group=LIVE_GROUP)
 
-    def _landed(self, batch: Batch, result: Any) -> None:
-        self.reading = False
-        self.show(result, batch)
+    async def _landed(self, batch: Batch, result: Any) -> None:
+        try:
+            shown = self.show(result, batch)
+            if inspect.isawaitable(shown):  # a show that mounts widgets
+                await shown
+        finally:
+            self.reading = False
         self._read_next()
 
-    def _refused(self, refusal: Exception) -> None:
+    @property
+    def last_of_a_burst(self) -> bool:
+        """Whether the result being shown is the newest one coming (no read waits behind it)."""
+        return self._waiting is None
+
+    def _refused(self, refusal: Exception):
         self.reading = False
+        return self.read_refused(refusal)
+
+    def read_refused(self, refusal: Exception):
+        """A read refused (no access any more, a busy database): by default a calm warning."""
         self.show_refusal(refusal)
 
     def domain_failed(self) -> None:
