@@ -24,7 +24,7 @@ from models.meanwhile import changed_by
 from models.profile import ChangedMeanwhile, OrganisationForm, organisation_form, update_organisation
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from tui.kit.keys import key_help
-from tui.kit.live import FollowsChanges
+from tui.kit.live import LivePane
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField
 
@@ -71,7 +71,7 @@ def read_organisation(account: Account, meanwhile: Batch | None) -> Organisation
     return OrganisationView(organisation_form(account), organisation_id, names)
 
 
-class OrganisationPane(FollowsChanges, UnsavedChanges, DomainPane):
+class OrganisationPane(LivePane, UnsavedChanges, DomainPane):
     """The organisation part of the application form, filled in with the organisation's details."""
 
     DEFAULT_CSS = """
@@ -143,7 +143,7 @@ class OrganisationPane(FollowsChanges, UnsavedChanges, DomainPane):
 
     def on_mount(self) -> None:
         self.set_inputs_enabled(False)
-        self.load()
+        self.replacing = True  # the first read (LivePane's) fills every field
 
     @property
     def has_unsaved_changes(self) -> bool:
@@ -151,19 +151,23 @@ class OrganisationPane(FollowsChanges, UnsavedChanges, DomainPane):
 
     # -- loading and following changes ---------------------------------------------------------------------
     def load(self, replace: bool = True) -> None:
-        """Read the details; `replace` fills every field, otherwise what the user typed stays (see show_form).
-        A newer load replaces one still running (a burst of changes is one load)."""
+        """Read the details; `replace` fills every field, otherwise what the user typed stays (see show_form)."""
+        self.replacing = replace or self.replacing  # a newer read must not undo an older one's replace
+        self.reload()
+
+    def read_call(self, batch: Batch):
         account, meanwhile = self.account, self.meanwhile
-        self.replacing = replace = replace or self.replacing  # a newer load must not undo an older one's replace
-        self.run_domain(lambda: read_organisation(account, meanwhile), lambda view: self.show_form(view, replace),
-                        group="organisation-load", exclusive=True)
+        return lambda: read_organisation(account, meanwhile)
+
+    def show(self, view: OrganisationView, batch: Batch) -> None:
+        self.show_form(view, self.replacing)
 
     def data_changed(self, batch: Batch) -> None:
         """Changes committed anywhere: read the details again when they concern this organisation."""
         if batch.touches(Kind.ORGANISATION, self.organisation_id):
             if self.has_unsaved_changes:
                 self.meanwhile = batch if self.meanwhile is None else self.meanwhile | batch
-            self.load(replace=False)
+            self.reload(batch)
 
     def show_form(self, view: OrganisationView, replace: bool = True) -> None:
         form, fields = view.form, list(self.query(FormField))
