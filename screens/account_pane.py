@@ -25,7 +25,7 @@ from models.validation import FormErrors
 from screens.confirm_dialog import OneFieldDialog
 from screens.dialogs import UnsavedChanges, meanwhile_text
 from screens.organisation_pane import edited, follow_stored
-from tui.kit.live import FollowsChanges
+from tui.kit.live import LivePane
 from tui.plain import plain
 from tui.widgets import DomainPane, FormField, show_form_errors
 
@@ -55,8 +55,10 @@ def read_contact(account: Account, meanwhile: Batch | None) -> tuple[dict[str, s
     return {"name": name, "email": email}, names
 
 
-class AccountPane(FollowsChanges, UnsavedChanges, DomainPane):
+class AccountPane(LivePane, UnsavedChanges, DomainPane):
     """Bij Account staan uw eigen gegevens als contactpersoon."""
+
+    READ_ON_MOUNT = False  # the fields start from the session's account; a change reads them again
 
     DEFAULT_CSS = """
     AccountPane {
@@ -173,12 +175,17 @@ class AccountPane(FollowsChanges, UnsavedChanges, DomainPane):
         if batch.touches(Kind.ACCOUNT, self.account.id):
             if self.contact_edited:
                 self.meanwhile = batch if self.meanwhile is None else self.meanwhile | batch
-            self.load()
+            self.reload(batch)
 
     def load(self) -> None:
+        self.reload()
+
+    def read_call(self, batch: Batch):
         account, meanwhile = self.account, self.meanwhile
-        self.run_domain(lambda: read_contact(account, meanwhile), self.show_contact, group="contact-load",
-                        exclusive=True)
+        return lambda: read_contact(account, meanwhile)
+
+    def show(self, result: tuple[dict[str, str], str], batch: Batch) -> None:
+        self.show_contact(result)
 
     def show_contact(self, result: tuple[dict[str, str], str]) -> None:
         """The stored details in every field the user did not change; a line when they changed one too."""

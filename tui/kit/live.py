@@ -50,6 +50,7 @@ class LivePane(FollowsChanges):
     """Mixin (with DomainWork) for a pane that shows one read of models/ and follows changes to it."""
 
     READ_WHILE_HIDDEN: ClassVar[bool] = True
+    READ_ON_MOUNT: ClassVar[bool] = True  # False: the pane starts from what it was given, and reads on a change
     reading: bool = False  # a read is in flight
     _waiting: Batch | None = None  # what changed since the read in flight started: read again when it lands
     stale: bool = False  # not read since a change, because not in view
@@ -64,6 +65,8 @@ class LivePane(FollowsChanges):
         raise NotImplementedError
 
     def _on_mount(self, _event) -> None:  # Textual calls FollowsChanges' own too (handlers of every class)
+        if not self.READ_ON_MOUNT:
+            return
         if self.READ_WHILE_HIDDEN:
             self.reload()
         else:
