@@ -37,7 +37,7 @@ from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
 from screens.branch_forms import NewBranchScreen, RenameBranchScreen
 from screens.labels import MANAGER_ROLE
 from tui.kit.keys import key_help
-from tui.kit.live import FollowsChanges
+from tui.kit.live import LivePane
 from tui.plain import CELL_WIDTH, cell, plain, visible
 from tui.widgets import DomainPane
 
@@ -94,7 +94,7 @@ def _check(checked: bool) -> Text:
     return Text("[x] ja" if checked else "[ ] nee")
 
 
-class BranchesPane(FollowsChanges, UnsavedChanges, DomainPane):
+class BranchesPane(LivePane, UnsavedChanges, DomainPane):
     """The seed's table of branches; read-only for an employer who is not a beheerder."""
 
     DEFAULT_CSS = """
@@ -151,8 +151,7 @@ class BranchesPane(FollowsChanges, UnsavedChanges, DomainPane):
         yield Static("", id="branches-meanwhile", classes="-hidden")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*(Text(label) for label in COLUMNS))
-        self.load()
+        self.query_one(DataTable).add_columns(*(Text(label) for label in COLUMNS))  # before LivePane's first read
 
     @property
     def has_unsaved_changes(self) -> bool:
@@ -160,10 +159,15 @@ class BranchesPane(FollowsChanges, UnsavedChanges, DomainPane):
 
     # -- loading and showing ---------------------------------------------------------------------------
     def load(self) -> None:
-        """Read the table again; a newer load replaces one still running (a burst of changes is one load)."""
+        """Read the table again (a burst of changes is one read: tui/kit/live.py)."""
+        self.reload()
+
+    def read_call(self, batch: Batch):
         account, today, meanwhile = self.account, self.app.clock.today(), self.meanwhile
-        self.run_domain(lambda: read_branches(account, today, meanwhile), self.show_rows, group="branches-load",
-                        exclusive=True)
+        return lambda: read_branches(account, today, meanwhile)
+
+    def show(self, view: BranchesView, batch: Batch) -> None:
+        self.show_rows(view)
 
     def data_changed(self, batch: Batch) -> None:
         """Changes committed anywhere: read the table again when they concern this organisation."""
@@ -171,7 +175,7 @@ class BranchesPane(FollowsChanges, UnsavedChanges, DomainPane):
             return
         if self.pending:
             self.meanwhile = batch if self.meanwhile is None else self.meanwhile | batch
-        self.load()
+        self.reload(batch)
 
     def concerns(self, batch: Batch) -> bool:
         if self.organisation_id is None:
