@@ -65,9 +65,7 @@ class AccessLogPane(LivePane, DomainPane):
         self.query_one(DataTable).add_columns(*COLUMNS)
 
     def on_show(self) -> None:
-        focused = self.screen.focused
-        if focused is None or self not in focused.ancestors:
-            self.query_one(DataTable).focus()
+        self.focus_inside(self.query_one(DataTable))
 
     def follows(self, batch: Batch) -> bool:
         """Someone opened this dossier, or exported a list that may hold it."""

@@ -143,10 +143,7 @@ class InzagePane(LivePane, UnsavedChanges, DomainPane):
         self.query_one(DataTable).add_columns(*COLUMNS)
 
     def on_show(self) -> None:
-        """Shown (e.g. its tab chosen): the keys work at once when the table has the focus."""
-        focused = self.screen.focused
-        if focused is None or self not in focused.ancestors:
-            self.query_one(DataTable).focus()
+        self.focus_inside(self.query_one(DataTable))
 
     @property
     def has_unsaved_changes(self) -> bool:

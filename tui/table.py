@@ -23,6 +23,20 @@ from textual.strip import Strip
 
 from tui.cells import CELL_PADDING, SORT_MARKS, CellRenderer, Column, LineStyles, fit_cell, fit_plain
 
+class _RowMessage(Message):
+    """A message about row `index` (`row`, None when there are none) of `table`."""
+
+    def __init__(self, table: VirtualTable, index: int, row: Any | None) -> None:
+        super().__init__()
+        self.table = table
+        self.index = index
+        self.row = row
+
+    @property
+    def control(self) -> VirtualTable:
+        return self.table
+
+
 class VirtualTable(ScrollView, can_focus=True):
     """A read-only table with a fixed header, a row cursor and a column cursor.
 
@@ -101,31 +115,11 @@ class VirtualTable(ScrollView, can_focus=True):
     sort_reverse: reactive[bool] = reactive(False)
     """True when the rows are in descending order of `sort_column` (▼)."""
 
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter (or a double click) on a row."""
 
-        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved, or the rows under it changed; `row` is None when there are none."""
-
-        def __init__(self, table: VirtualTable, index: int, row: Any | None) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
 
     class SortRequested(Message):
         """The user asks to sort by `column_key`; the owner sorts and calls `set_rows`."""

@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
+from textual.widget import Widget
 from textual.widgets import Header as TextualHeader
 from textual.widgets import Input, Label, Static, TextArea
 from textual.widgets._header import HeaderIcon, HeaderTitle
@@ -106,6 +107,13 @@ class DomainPane(DomainWork, Vertical):
 
     def show_form_errors(self, errors: dict[str, str]) -> None:
         show_form_errors(self, errors)
+
+    def focus_inside(self, widget: Widget) -> None:
+        """Shown (e.g. its tab chosen): `widget` gets the focus, unless something in this pane has it already,
+        so the pane's keys work at once."""
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            widget.focus()
 
 
 class HeaderNote(Static):
