@@ -141,13 +141,9 @@ class WorkspaceScreen(ShowsUpdated, DomainWork, Screen):
     def data_changed(self, batch: Batch) -> None:
         """Each pane hears `batch` through its own subscription (tui/kit/live.py), before this; note the time
         once their reads have landed, and read the header's role line again when the account may have changed."""
-        self.own_data_changed(batch)
         if self.app.concerns_account(batch):
             self.load_role()  # a changed role, organisation or branch name shows in the header
         self.stamp_when_read(only_after_reads=batch is not EVERYTHING)
-
-    def own_data_changed(self, batch: Batch) -> None:
-        """For a workspace whose tabs are not panes of their own (the staff console)."""
 
     def action_refresh_data(self) -> None:
         """ctrl+r: every pane on this screen reads everything again (hidden ones when shown)."""

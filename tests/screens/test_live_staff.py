@@ -91,7 +91,7 @@ async def test_a_grant_saved_somewhere_reads_neither_list_again_but_a_new_applic
     """The console reads only what a batch touches (issue 29, point 6)."""
     from models.changes import Kind
     from models.inzage import GrantChanges, save_changes
-    from screens import staff
+    from screens import staff_panes as staff  # where the console reads its lists
 
     cast = story.employers()
     reads = []
