@@ -91,7 +91,8 @@ def _flag_duplicates(rows: list[Application]) -> list[Application]:
                       for other_id, name, status in same_place.get((org.name_key, org.visit_postcode), [])
                       if other_id != org.id]
         duplicates += [f"e-mailadres al in gebruik door {username}"
-                       for other_id, username in users.get(row.applicant.email.lower(), []) if other_id != row.applicant.id]
+                       for other_id, username in users.get(row.applicant.email.lower(), [])
+                       if other_id != row.applicant.id]
         flagged.append(dataclasses.replace(row, duplicates=tuple(duplicates)))
     return flagged
 

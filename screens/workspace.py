@@ -8,7 +8,8 @@ each tab's pane (`pane_for`).
 Live data: the app's change watcher publishes every batch of committed changes
 (`InzageApp.data_changed`); each pane hears it through its own subscription (tui/kit/live.py; hidden tabs
 too, so a tab is up to date when the user gets there; a lazy tab not mounted yet loads fresh when it
-mounts), and the workspace notes the time once their reads have landed. ctrl+r hands them EVERYTHING. A pane with `has_unsaved_changes` must offer `confirm_leave(then)`.
+mounts), and the workspace notes the time once their reads have landed. ctrl+r hands them EVERYTHING.
+A pane with `has_unsaved_changes` must offer `confirm_leave(then)`.
 """
 from __future__ import annotations
 

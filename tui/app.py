@@ -56,7 +56,7 @@ class InzageApp(Themed, DomainWork, App):
         self.account: Account | None = None
         self.last_input = clock.now()
         self.signed_in_at = clock.now()
-        self._mail_lock = threading.Lock()
+        self._mail_lock = threading.Lock()  # one delivery at a time: a message is never sent twice
         # Committed changes from every session reach the open screens through this signal (see DataChanged).
         self.data_changed: Signal[Batch] = Signal(self, "data-changed")
         self.watch_interval = WATCH_INTERVAL_SECONDS
