@@ -102,9 +102,22 @@ def may_change_branches(account: Account) -> bool:
     return True
 
 
+class BranchSaved(NamedTuple):
+    """A branch as just added or renamed, for the screen that says so (a value, not a row)."""
+
+    id: int
+    name: str
+    manager_name: str
+
+
+def _saved(branch: Branch) -> BranchSaved:
+    return BranchSaved(branch.id, branch.name, Account.select(Account.name).where(Account.id == branch.manager_id)
+                       .scalar() or "")
+
+
 @retry_on_conflict
 def add_branch(account: Account, name: str, manager_name: str, manager_email: str, manager_username: str,
-               role: str, is_admin: bool, clock: Clock) -> Branch:
+               role: str, is_admin: bool, clock: Clock) -> BranchSaved:
     """A new branch with a new manager account; the manager gets an activation code by email.
 
     FormErrors names the fields: name, manager_name, manager_email, manager_username (and role).
@@ -133,12 +146,12 @@ def add_branch(account: Account, name: str, manager_name: str, manager_email: st
                               branch=branch, account=manager, detail={"role": role, "is_admin": bool(is_admin)})
     except IntegrityError:  # the username was taken between the check and the save
         raise FormErrors({"manager_username": "Deze gebruikersnaam is al in gebruik. Kies een andere."}) from None
-    return branch
+    return BranchSaved(branch.id, branch.name, manager.name)
 
 
 @retry_on_conflict
 def rename_branch(account: Account, branch_id: int, name: str, clock: Clock,
-                  expected_name: str | None = None) -> Branch:
+                  expected_name: str | None = None) -> BranchSaved:
     """Give a branch another name (professionals see it beside the organisation's name).
 
     `expected_name` is the name the user saw: if another beheerder renamed the branch since,
@@ -154,7 +167,7 @@ def rename_branch(account: Account, branch_id: int, name: str, clock: Clock,
             own = _lock_as_admin(account)
             branch = _live_branch(own, branch_id)
             if branch.name == name:
-                return branch
+                return _saved(branch)
             if expected_name is not None and branch.name != expected_name:
                 raise RenamedMeanwhile(branch.name)
             if _name_taken(own.organisation_id, name, but=branch.id):
@@ -165,7 +178,7 @@ def rename_branch(account: Account, branch_id: int, name: str, clock: Clock,
                               branch=branch, detail={"from": old, "to": name})
     except IntegrityError:
         raise FormErrors({"name": NAME_TAKEN}) from None
-    return branch
+    return _saved(branch)
 
 
 @retry_on_conflict

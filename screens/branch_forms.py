@@ -6,8 +6,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Footer, Label, RadioButton, RadioSet, Static
 
 from models.accounts import Account
-from models.branches import BranchRow, RenamedMeanwhile, add_branch, rename_branch
-from models.organisations import Branch, ManagerRole
+from models.branches import BranchRow, BranchSaved, RenamedMeanwhile, add_branch, rename_branch
+from models.organisations import ManagerRole
 from screens.form import FormScreen
 from tui.plain import plain
 from tui.widgets import FormField, Header
@@ -48,11 +48,11 @@ class NewBranchScreen(FormScreen):
         return {**super().values(), "role": str(role),
                 "is_admin": "1" if self.query_one("#is_admin", Checkbox).value else ""}
 
-    def submit(self, values: dict[str, str]) -> Branch:
+    def submit(self, values: dict[str, str]) -> BranchSaved:
         return add_branch(self.account, values["name"], values["manager_name"], values["manager_email"],
                           values["manager_username"], values["role"], values["is_admin"] == "1", self.app.clock)
 
-    def done(self, branch: Branch) -> None:
+    def done(self, branch: BranchSaved) -> None:
         self.app.deliver_mail()
         self.dismiss(branch)
 
@@ -76,12 +76,12 @@ class RenameBranchScreen(FormScreen):
     def on_mount(self) -> None:
         self.query_one("#name").focus()
 
-    def submit(self, values: dict[str, str]) -> Branch:
+    def submit(self, values: dict[str, str]) -> BranchSaved:
         try:
             return rename_branch(self.account, self.row.id, values["name"], self.app.clock, self.row.name)
         except RenamedMeanwhile as refused:  # told now; OK again renames what is stored now
             self.row = self.row._replace(name=refused.current)
             raise
 
-    def done(self, branch: Branch) -> None:
+    def done(self, branch: BranchSaved) -> None:
         self.dismiss(branch)

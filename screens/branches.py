@@ -23,6 +23,7 @@ from models.access import require_member
 from models.accounts import Account
 from models.branches import (
     BranchRow,
+    BranchSaved,
     GrantsInForce,
     RolesChangedMeanwhile,
     branch_rows,
@@ -32,7 +33,7 @@ from models.branches import (
 )
 from models.changes import EVERYTHING, Batch, Kind, Topic
 from models.meanwhile import changed_by
-from models.organisations import Branch, ManagerRole
+from models.organisations import ManagerRole
 from screens.dialogs import ConfirmDialog, UnsavedChanges, meanwhile_text
 from screens.branch_forms import NewBranchScreen, RenameBranchScreen
 from screens.labels import MANAGER_ROLE
@@ -324,9 +325,9 @@ class BranchesPane(LivePane, UnsavedChanges, DomainPane):
     def action_new_branch(self) -> None:
         self.app.push_screen(NewBranchScreen(self.account), self.branch_added)
 
-    def branch_added(self, branch: Branch | None) -> None:
+    def branch_added(self, branch: BranchSaved | None) -> None:
         if branch is not None:
-            self.notify(visible(f"Vestiging {branch.name} is toegevoegd. {branch.manager.name} krijgt een e-mail "
+            self.notify(visible(f"Vestiging {branch.name} is toegevoegd. {branch.manager_name} krijgt een e-mail "
                                 "met een activeringscode om een wachtwoord te kiezen."), markup=False, timeout=10)
             self.load()
 
@@ -335,7 +336,7 @@ class BranchesPane(LivePane, UnsavedChanges, DomainPane):
         if row is not None:
             self.app.push_screen(RenameBranchScreen(self.account, row), self.renamed)
 
-    def renamed(self, branch: Branch | None) -> None:
+    def renamed(self, branch: BranchSaved | None) -> None:
         if branch is not None:
             self.notify(visible(f"De naam is gewijzigd in {branch.name}."), markup=False)
             self.load()

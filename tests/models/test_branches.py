@@ -13,6 +13,7 @@ from models.access import AccessDenied, require_member
 from models.audit import Action
 from models.branches import (
     BranchRefused,
+    BranchSaved,
     GrantsInForce,
     LastAdmin,
     RolesChangedMeanwhile,
@@ -39,7 +40,7 @@ def world(database):
     return story.employers()
 
 
-def add(actor: Account, clock, **changes) -> Branch:
+def add(actor: Account, clock, **changes) -> BranchSaved:
     return add_branch(actor, **{**NEW, **changes}, clock=clock)
 
 
@@ -122,7 +123,7 @@ def test_linked_counts_only_grants_in_force_today_in_one_query(world, today):
 
 # -- adding ----------------------------------------------------------------------------------------------
 def test_a_beheerder_adds_a_branch_and_its_manager_gets_an_activation_code(world, clock, today):
-    branch = add(world.verburg, clock, is_admin=True)
+    branch = Branch.get_by_id(add(world.verburg, clock, is_admin=True).id)
     manager = branch.manager
     assert (manager.username, manager.email, manager.password_hash) == ("pdevries", "p.devries@welzijn.nl", None)
     assert (branch.organisation_id, branch.role, branch.is_admin) == (world.utrecht.id, "branch_manager", True)

@@ -24,6 +24,7 @@ from peewee import fn
 from models import ALL_MODELS, AccessGrant, Account, Activity, AuditEvent, Branch, Organisation
 from models.audit import Action
 from models.branches import (
+    BranchSaved,
     RenamedMeanwhile,
     RolesChangedMeanwhile,
     branch_rows,
@@ -133,7 +134,7 @@ def test_two_beheerders_rename_the_same_branch_at_once_and_the_second_is_told(tw
         return load, lambda row: rename_branch(account, row.id, name, clock, row.name)
     results = at_once(renaming(world.verburg, "Overvecht-Noord"), renaming(world.kroon, "Overvecht-Zuid"))
     told = [result for result in results if isinstance(result, RenamedMeanwhile)]
-    renamed = [result for result in results if isinstance(result, Branch)]
+    renamed = [result for result in results if isinstance(result, BranchSaved)]
     assert len(told) == 1 and len(renamed) == 1, results
     assert told[0].current == renamed[0].name == Branch.get_by_id(world.overvecht.id).name
     assert f"intussen hernoemd tot \u201c{renamed[0].name}\u201d" in told[0].errors["name"]
