@@ -175,23 +175,35 @@ class AccountsShown:
 def lists_touched(actor: Account, query: str, organisations: set[int], accounts: set[int],
                   shown: AccountsShown) -> ListsTouched:
     """Whether changes to these (not shown) organisations and accounts change the staff console's lists,
-    reading only those rows: an organisation now waiting for a decision (a new application), an account
-    of theirs or of these that matches the search and is not shown yet, an organisation shown under another
-    name now. A grant saved in an organisation whose accounts are shown changes neither list."""
+    reading only those rows. A grant saved in an organisation whose accounts are shown changes neither list."""
+    return ListsTouched(applications_touched(actor, organisations),
+                        accounts_touched(actor, query, organisations, accounts, shown))
+
+
+def applications_touched(actor: Account, organisations: set[int]) -> bool:
+    """Whether one of these (not shown) organisations now waits for a decision: a new application."""
     require_staff(actor)
-    pending = bool(organisations) and Organisation.select().where(
+    return bool(organisations) and Organisation.select().where(
         Organisation.id.in_(organisations), Organisation.status == OrganisationStatus.PENDING).exists()
+
+
+def accounts_touched(actor: Account, query: str, organisations: set[int], accounts: set[int],
+                     shown: AccountsShown) -> bool:
+    """Whether the accounts found for `query` change: an account of these organisations, or one of these accounts,
+    that matches the search and is not shown yet, or an organisation shown under another name now."""
+    require_staff(actor)
     new = _account_search(query).where(Account.id.in_(accounts) | Organisation.id.in_(organisations),
                                        Account.id.not_in(shown.ids))
     if shown.last_username is not None:
         new = new.where(Account.username <= shown.last_username)  # only those that would make the list
-    matching = bool(accounts or organisations) and new.exists()
+    if bool(accounts or organisations) and new.exists():
+        return True
     in_the_list = organisations & shown.organisations.keys()  # their name is shown: has it changed?
-    if in_the_list and not matching:
-        names = dict(Organisation.select(Organisation.id, Organisation.name)
-                     .where(Organisation.id.in_(in_the_list)).tuples())
-        matching = any(names.get(organisation) != shown.organisations[organisation] for organisation in in_the_list)
-    return ListsTouched(pending, matching)
+    if not in_the_list:
+        return False
+    names = dict(Organisation.select(Organisation.id, Organisation.name)
+                 .where(Organisation.id.in_(in_the_list)).tuples())
+    return any(names.get(organisation) != shown.organisations[organisation] for organisation in in_the_list)
 
 
 def find_accounts(actor: Account, query: str, clock: Clock) -> list[AccountRow]:

@@ -25,7 +25,7 @@ from models.meanwhile import changed_by
 from screens.dialogs import UnsavedChanges
 from screens.grant_dialogs import EndDateDialog, GrantPicker, PickedBranches
 from screens.labels import roles_text
-from screens.period_view import same_place
+from screens.period_view import current_key, same_place
 from tui.kit.keys import key_help
 from tui.kit.live import LivePane
 from tui.plain import plain, visible
@@ -240,10 +240,7 @@ class InzagePane(LivePane, UnsavedChanges, DomainPane):
         return cells(values, style, status_style=style or ("bold" if mark else ""))
 
     def current_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return current_key(self.query_one(DataTable))
 
     def current(self) -> GrantRow | int | None:
         """The highlighted saved grant, or the index of a pending addition."""

@@ -2,8 +2,9 @@
 
 Each follows changes made elsewhere (a new application, an account locked) without a key press, keeping the
 search text and the highlighted row. A list is read again only when a batch touches what it shows, or may add
-to it: for organisations and accounts it does not show, the read first asks `lists_touched` (only the rows
-the batch names) and reads the list only if it changes; a grant saved somewhere costs nothing.
+to it: for organisations and accounts it does not show, the read first asks `applications_touched` or
+`accounts_touched` (only the rows the batch names) and reads the list only if it changes; a grant saved
+somewhere costs nothing.
 """
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ from models.staff import (
     AccountsShown,
     AlreadyDecided,
     Application,
+    accounts_touched,
+    applications_touched,
     find_accounts,
-    lists_touched,
     pending_applications,
 )
+from screens.period_view import current_key
 from tui.kit.live import LivePane
 from tui.kit.theme import style
 from tui.plain import cell, visible
@@ -50,12 +53,6 @@ def kept_cursor(table: DataTable) -> Iterator[None]:
         table.move_cursor(row=table.get_row_index(key))
     elif table.row_count:
         table.move_cursor(row=min(row, table.row_count - 1))
-
-
-def current_key(table: DataTable) -> int | None:
-    if table.row_count == 0:
-        return None
-    return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
 class StaffPane(LivePane, DomainPane):
@@ -110,8 +107,7 @@ class ApplicationsPane(StaffPane):
         unknown = self.unknown(batch, set(self.applications), {row.applicant.id for row in self.applications.values()})
 
         def read() -> list[Application] | object:
-            if unknown is not None and not lists_touched(account, "", *unknown, AccountsShown(frozenset(), {}, None)
-                                                         ).applications:
+            if unknown is not None and not applications_touched(account, unknown[0]):
                 return UNCHANGED
             return pending_applications(account)
         return read
@@ -145,7 +141,7 @@ class ApplicationsPane(StaffPane):
 
     def current(self) -> Application | None:
         key = current_key(self.query_one(DataTable))
-        return self.applications.get(key) if key is not None else None
+        return self.applications.get(int(key)) if key is not None else None
 
 
 class AccountsPane(StaffPane):
@@ -179,7 +175,7 @@ class AccountsPane(StaffPane):
         shown = AccountsShown(frozenset(self.accounts), dict(self.account_organisations), self.last_username)
 
         def read() -> list[AccountRow] | object:
-            if unknown is not None and not lists_touched(account, query, *unknown, shown).accounts:
+            if unknown is not None and not accounts_touched(account, query, *unknown, shown):
                 return UNCHANGED
             return find_accounts(account, query, clock)
         return read
@@ -202,4 +198,5 @@ class AccountsPane(StaffPane):
                               key=str(row.id))
 
     def current(self) -> int | None:
-        return current_key(self.query_one(DataTable))
+        key = current_key(self.query_one(DataTable))
+        return int(key) if key is not None else None

@@ -50,6 +50,8 @@ from models.removal import remove_professional
 from models.ssh_keys import add_key, keys_of, remove_key
 from models.staff import (
     AccountsShown,
+    accounts_touched,
+    applications_touched,
     approve_application,
     find_accounts,
     lists_touched,
@@ -244,6 +246,10 @@ OPERATIONS: dict[str, tuple[set[str], Op]] = {
         any(row.username == "verburg" for row in find_accounts(a, "verburg", c)))),
     "see whether changes touch the staff lists": ({STAFF}, lambda w, a, c: _reached(lists_touched(
         a, "", {w.pending.id}, set(), AccountsShown(frozenset(), {}, None)).applications)),
+    "see whether changes bring a new application": ({STAFF}, lambda w, a, c: _reached(applications_touched(
+        a, {w.pending.id}))),
+    "see whether changes touch the accounts found": ({STAFF}, lambda w, a, c: _reached(accounts_touched(
+        a, "", {w.pending.id}, set(), AccountsShown(frozenset(), {}, None)))),
     "unlock a locked account (by id)": ({STAFF}, lambda w, a, c: unlock_account(a, w.locked.id, c)),
     "resend an activation code (by id)": ({STAFF}, lambda w, a, c: resend_activation(a, w.inactive.id, c)),
     # every account, for itself
